@@ -1,0 +1,371 @@
+/* login.c: signing in and out, registration, the password reset links, the
+ * dashboard, and the JSON API for programs (/api/auth/...). */
+/* SPDX-License-Identifier: MIT */
+#include "parley.h"
+
+static pl_handler home, login_page, login_post, logout_post, signup_page,
+    signup_post, forgot_page, forgot_post, reset_page, reset_post, me_get;
+
+static const struct pl_route routes[] = {
+	{ PL_GET, "/", home, PL_ROLE_AGENT },
+	{ PL_GET, "/login", login_page, PL_ROLE_PUBLIC },
+	{ PL_POST, "/login", login_post, PL_ROLE_PUBLIC },
+	{ PL_POST, "/logout", logout_post, PL_ROLE_PUBLIC },
+	{ PL_GET, "/signup", signup_page, PL_ROLE_PUBLIC },
+	{ PL_POST, "/signup", signup_post, PL_ROLE_PUBLIC },
+	{ PL_GET, "/password/forgot", forgot_page, PL_ROLE_PUBLIC },
+	{ PL_POST, "/password/forgot", forgot_post, PL_ROLE_PUBLIC },
+	{ PL_GET, "/password/reset", reset_page, PL_ROLE_PUBLIC },
+	{ PL_POST, "/password/reset", reset_post, PL_ROLE_PUBLIC },
+	{ PL_POST, "/api/auth/signup", signup_post, PL_ROLE_PUBLIC },
+	{ PL_POST, "/api/auth/login", login_post, PL_ROLE_PUBLIC },
+	{ PL_POST, "/api/auth/logout", logout_post, PL_ROLE_PUBLIC },
+	{ PL_GET, "/api/auth/me", me_get, PL_ROLE_AGENT },
+	{ PL_POST, "/api/auth/password/forgot", forgot_post, PL_ROLE_PUBLIC },
+	{ PL_POST, "/api/auth/password/reset", reset_post, PL_ROLE_PUBLIC },
+};
+
+int
+main(int argc, char *argv[])
+{
+	static const struct pl_app app = {
+		.name = "login",
+		.routes = routes,
+		.nroutes = PL_NITEMS(routes),
+		.threads = 16,
+	};
+
+	return pl_app_main(&app, argc, argv);
+}
+
+/* A "next" that is a local path we may send the user back to. */
+static const char *
+next_path(const char *next)
+{
+	if (next == NULL || next[0] != '/' || next[1] == '/' ||
+	    strlen(next) > 200)
+		return "/";
+	for (const char *p = next; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			(*p >= '0' && *p <= '9') || *p == '/' || *p == '-' ||
+			*p == '_' || *p == '.'))
+			return "/";
+	return next;
+}
+
+/*
+ * GET /
+ * 200 the dashboard of the signed-in user's role.
+ */
+static enum pl_err
+home(struct pl_req *rq, struct pl_resp *rs)
+{
+	static const struct {
+		const char  *href, *title, *text;
+		enum pl_role min;
+	} cards[] = {
+		{ "/profile", "Your profile",
+		    "Your name, phone and password.", PL_ROLE_AGENT },
+	};
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < PL_NITEMS(cards); i++) {
+		struct json_object *c;
+
+		if (rq->sess->role < cards[i].min)
+			continue;
+		c = json_object_new_object();
+		pl_json_set_str(c, "href", cards[i].href);
+		pl_json_set_str(c, "title", cards[i].title);
+		pl_json_set_str(c, "text", cards[i].text);
+		json_object_array_add(a, c);
+	}
+	json_object_object_add(pl_resp_obj(rs), "cards", a);
+	pl_resp_page(rs, "dashboard", "Dashboard");
+	return PL_OK;
+}
+
+/*
+ * GET /login
+ * 200 the form; 303 to / when already signed in.
+ */
+static enum pl_err
+login_page(struct pl_req *rq, struct pl_resp *rs)
+{
+	if (rq->sess != NULL) {
+		pl_resp_redirect(rs, next_path(pl_query(rq, "next")), NULL);
+		return PL_OK;
+	}
+	pl_resp_page(rs, "login", "Sign in");
+	return PL_OK;
+}
+
+/*
+ * POST /login, POST /api/auth/login {email, password}
+ * HTML: 303 to next (or /) with a new session; the form again on failure.
+ * JSON: 200 {"token": JWT}; 400 bad input, 401 wrong e-mail or password,
+ * 403 blocked, 429 throttled.
+ */
+static enum pl_err
+login_post(struct pl_req *rq, struct pl_resp *rs)
+{
+	static const char *const fields[] = { "email", "password", "next",
+		NULL };
+	const char *email, *password, *next;
+	int64_t     uid, pwv;
+	enum pl_err er;
+
+	pl_resp_page(rs, "login", "Sign in");
+	pl_in_only(rq, fields);
+	pl_in_text(rq, "email", "E-mail", PL_REQUIRED, PL_EMAIL_MAX, &email);
+	pl_in_text(rq, "password", "Password", PL_REQUIRED | PL_NOTRIM,
+	    PL_PASSWORD_MAX, &password);
+	pl_in_text(rq, "next", "Next", 0, 200, &next);
+	if (*email && pl_valid_email(email) != NULL)
+		pl_in_fail(rq, "email", pl_valid_email(email));
+	if ((er = pl_in_check(rq)) != PL_OK)
+		return er;
+	if ((er = pl_user_authenticate(rq, email, password, &uid, &pwv)) !=
+	    PL_OK)
+		return er;
+	if (rq->api) {
+		pl_json_set_str(pl_resp_obj(rs), "token",
+		    pl_sess_jwt(rq, uid, pwv));
+		return PL_OK;
+	}
+	if ((er = pl_sess_start(rq, rs, uid, 0)) != PL_OK)
+		return er;
+	pl_resp_redirect(rs, next_path(next), NULL);
+	return PL_OK;
+}
+
+/*
+ * POST /logout, POST /api/auth/logout
+ * Ends the browser session. 303 to /login; JSON 200. (A JWT expires by
+ * itself, or at once when the password changes.)
+ */
+static enum pl_err
+logout_post(struct pl_req *rq, struct pl_resp *rs)
+{
+	enum pl_err er;
+
+	if ((er = pl_sess_end(rq, rs)) != PL_OK)
+		return er;
+	pl_json_set_bool(pl_resp_obj(rs), "signed_out", 1);
+	pl_resp_redirect(rs, "/login", "signed_out");
+	return PL_OK;
+}
+
+/* Check a new password and its confirmation (when confirm_required). */
+static void
+new_password(struct pl_req *rq, bool confirm_required, const char **pw)
+{
+	const char *confirm, *why;
+
+	pl_in_text(rq, "password", "Password", PL_REQUIRED | PL_NOTRIM,
+	    PL_PASSWORD_MAX, pw);
+	pl_in_text(rq, "password_confirm", "Re-type password",
+	    (confirm_required ? PL_REQUIRED : 0) | PL_NOTRIM, PL_PASSWORD_MAX,
+	    &confirm);
+	if (**pw && (why = pl_valid_password(*pw)) != NULL)
+		pl_in_fail(rq, "password", why);
+	else if (**pw && (confirm_required || *confirm) &&
+	    strcmp(*pw, confirm) != 0)
+		pl_in_fail(rq, "password_confirm", "The passwords do not match.");
+}
+
+/* A required person's name, phone and e-mail, validated. */
+static void
+person(struct pl_req *rq, const char **first, const char **last,
+    const char **phone)
+{
+	const char *why;
+
+	pl_in_text(rq, "first_name", "First name", PL_REQUIRED, PL_NAME_MAX,
+	    first);
+	pl_in_text(rq, "last_name", "Last name", PL_REQUIRED, PL_NAME_MAX, last);
+	pl_in_text(rq, "phone", "Phone", PL_REQUIRED, PL_PHONE_MAX, phone);
+	if (**first && (why = pl_valid_name(*first)) != NULL)
+		pl_in_fail(rq, "first_name", why);
+	if (**last && (why = pl_valid_name(*last)) != NULL)
+		pl_in_fail(rq, "last_name", why);
+	if (**phone && (why = pl_valid_phone(*phone)) != NULL)
+		pl_in_fail(rq, "phone", why);
+}
+
+/*
+ * GET /signup
+ * 200 the registration form (303 to / when signed in).
+ */
+static enum pl_err
+signup_page(struct pl_req *rq, struct pl_resp *rs)
+{
+	if (rq->sess != NULL) {
+		pl_resp_redirect(rs, "/", NULL);
+		return PL_OK;
+	}
+	pl_resp_page(rs, "signup", "Create your account");
+	return PL_OK;
+}
+
+/*
+ * POST /signup, POST /api/auth/signup
+ * {first_name, last_name, phone, email, password, password_confirm}
+ * Registers an admin (a new tenant) and mails a welcome. HTML: signed in,
+ * 303 to /. JSON: 201 the user. 400 bad input, 409 e-mail taken.
+ */
+static enum pl_err
+signup_post(struct pl_req *rq, struct pl_resp *rs)
+{
+	static const char *const fields[] = { "first_name", "last_name",
+		"phone", "email", "password", "password_confirm", NULL };
+	const char         *first, *last, *phone, *email, *pw, *why;
+	struct json_object *o;
+	int64_t             uid;
+	enum pl_err         er;
+
+	pl_resp_page(rs, "signup", "Create your account");
+	pl_in_only(rq, fields);
+	person(rq, &first, &last, &phone);
+	pl_in_text(rq, "email", "E-mail", PL_REQUIRED, PL_EMAIL_MAX, &email);
+	if (*email && (why = pl_valid_email(email)) != NULL)
+		pl_in_fail(rq, "email", why);
+	new_password(rq, !rq->api, &pw);
+	if ((er = pl_in_check(rq)) != PL_OK)
+		return er;
+	if ((er = pl_user_signup(rq, first, last, phone, email, pw, &uid)) !=
+	    PL_OK)
+		return er;
+	if (rq->api) {
+		o = pl_resp_obj(rs);
+		pl_json_set_i64(o, "id", uid);
+		pl_json_set_str(o, "email", pl_email_normalize(rq->arena, email));
+		pl_json_set_str(o, "role", "admin");
+		pl_json_set_str(o, "first_name", first);
+		pl_json_set_str(o, "last_name", last);
+		pl_json_set_str(o, "phone", phone);
+		pl_resp_status(rs, 201);
+		return PL_OK;
+	}
+	if ((er = pl_sess_start(rq, rs, uid, 0)) != PL_OK)
+		return er;
+	pl_resp_redirect(rs, "/", "welcome");
+	return PL_OK;
+}
+
+/*
+ * GET /password/forgot
+ * 200 the form.
+ */
+static enum pl_err
+forgot_page(struct pl_req *rq, struct pl_resp *rs)
+{
+	(void)rq;
+	pl_resp_page(rs, "forgot", "Forgot password");
+	return PL_OK;
+}
+
+/*
+ * POST /password/forgot, POST /api/auth/password/forgot {email}
+ * Mails a reset link valid one hour if the address has an account; the
+ * answer is the same whether or not it has. 200; 400 malformed e-mail.
+ */
+static enum pl_err
+forgot_post(struct pl_req *rq, struct pl_resp *rs)
+{
+	static const char *const fields[] = { "email", NULL };
+	const char *email, *why;
+	enum pl_err er;
+
+	pl_resp_page(rs, "forgot", "Forgot password");
+	pl_in_only(rq, fields);
+	pl_in_text(rq, "email", "E-mail", PL_REQUIRED, PL_EMAIL_MAX, &email);
+	if (*email && (why = pl_valid_email(email)) != NULL)
+		pl_in_fail(rq, "email", why);
+	if ((er = pl_in_check(rq)) != PL_OK)
+		return er;
+	if ((er = pl_user_forgot(rq, email)) != PL_OK)
+		return er;
+	pl_json_set_bool(pl_resp_obj(rs), "sent", 1);
+	return PL_OK;
+}
+
+/*
+ * GET /password/reset?token=...
+ * 200 the form, or the "invalid or expired" notice.
+ */
+static enum pl_err
+reset_page(struct pl_req *rq, struct pl_resp *rs)
+{
+	enum pl_err er = pl_user_token_check(rq, pl_query(rq, "token"));
+
+	pl_resp_page(rs, "reset", "Set a new password");
+	if (er == PL_ENOTFOUND)
+		pl_json_set_bool(pl_resp_obj(rs), "invalid", 1);
+	else if (er != PL_OK)
+		return er;
+	return PL_OK;
+}
+
+/*
+ * POST /password/reset, POST /api/auth/password/reset
+ * {token, password, password_confirm}
+ * Sets the password once per link and ends every session of the user.
+ * HTML: 303 to /login. JSON: 200. 400 bad password, 404 bad or used link.
+ */
+static enum pl_err
+reset_post(struct pl_req *rq, struct pl_resp *rs)
+{
+	static const char *const fields[] = { "token", "password",
+		"password_confirm", NULL };
+	const char *token, *pw;
+	int64_t     uid;
+	enum pl_err er;
+
+	pl_resp_page(rs, "reset", "Set a new password");
+	pl_in_only(rq, fields);
+	pl_in_text(rq, "token", "Token", PL_REQUIRED, 64, &token);
+	new_password(rq, !rq->api, &pw);
+	if ((er = pl_in_check(rq)) != PL_OK)
+		return er;
+	er = pl_user_token_use(rq, token, pw, &uid);
+	if (er == PL_ENOTFOUND) {
+		pl_json_set_bool(pl_resp_obj(rs), "invalid", 1);
+		rq->error_msg = "This link is invalid or has expired.";
+		if (!rq->api) {
+			/* Show the page's own notice, not a bare 404. */
+			pl_resp_status(rs, 404);
+			return PL_OK;
+		}
+		return PL_ENOTFOUND;
+	}
+	if (er != PL_OK)
+		return er;
+	pl_json_set_bool(pl_resp_obj(rs), "reset", 1);
+	pl_resp_redirect(rs, "/login", "password_set");
+	return PL_OK;
+}
+
+/*
+ * GET /api/auth/me
+ * 200 {id, email, role, first_name, last_name, phone} of the caller (and
+ * csrf_token for a browser session, for its JSON calls).
+ */
+static enum pl_err
+me_get(struct pl_req *rq, struct pl_resp *rs)
+{
+	struct json_object *o = pl_resp_obj(rs);
+	const struct pl_sess *s = rq->sess;
+
+	pl_json_set_i64(o, "id", s->user_id);
+	pl_json_set_str(o, "email", s->email);
+	pl_json_set_str(o, "role", pl_role_name(s->role));
+	pl_json_set_str(o, "first_name", s->first_name);
+	pl_json_set_str(o, "last_name", s->last_name);
+	pl_json_set_str(o, "phone", s->phone);
+	if (s->real_user_id != 0)
+		pl_json_set_i64(o, "acting_user_id", s->real_user_id);
+	if (!s->bearer)
+		pl_json_set_str(o, "csrf_token", pl_csrf_token(rq, rs));
+	return PL_OK;
+}

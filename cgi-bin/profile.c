@@ -1,0 +1,171 @@
+/* profile.c: one's own account: name and phone, and the password. */
+/* SPDX-License-Identifier: MIT */
+#include "parley.h"
+
+static pl_handler profile_get, profile_post, profile_put, password_post;
+
+static const struct pl_route routes[] = {
+	{ PL_GET, "/profile", profile_get, PL_ROLE_AGENT },
+	{ PL_POST, "/profile", profile_post, PL_ROLE_AGENT },
+	{ PL_GET, "/api/profile", profile_get, PL_ROLE_AGENT },
+	{ PL_PUT, "/api/profile", profile_put, PL_ROLE_AGENT },
+	{ PL_POST, "/api/profile/password", password_post, PL_ROLE_AGENT },
+};
+
+int
+main(int argc, char *argv[])
+{
+	static const struct pl_app app = {
+		.name = "profile",
+		.routes = routes,
+		.nroutes = PL_NITEMS(routes),
+		.threads = 8,
+	};
+
+	return pl_app_main(&app, argc, argv);
+}
+
+/* The profile as data; also the form's values on a GET. */
+static enum pl_err
+profile_fill(struct pl_req *rq, struct pl_resp *rs)
+{
+	struct json_object *o = pl_resp_obj(rs);
+	struct pl_user      u;
+	enum pl_err         er;
+
+	if ((er = pl_user_get(rq, rq->sess->user_id, &u)) != PL_OK)
+		return er;
+	pl_json_set_i64(o, "id", u.id);
+	pl_json_set_str(o, "email", u.email);
+	pl_json_set_str(o, "role", u.role);
+	pl_json_set_str(o, "first_name", u.first_name);
+	pl_json_set_str(o, "last_name", u.last_name);
+	pl_json_set_str(o, "phone", u.phone);
+	pl_json_set_time(o, "created_at", u.created_at);
+	return PL_OK;
+}
+
+/*
+ * GET /profile, GET /api/profile
+ * 200 {id, email, role, first_name, last_name, phone, created_at}.
+ */
+static enum pl_err
+profile_get(struct pl_req *rq, struct pl_resp *rs)
+{
+	pl_resp_page(rs, "profile", "Profile");
+	return profile_fill(rq, rs);
+}
+
+/* Validate and save name and phone. The e-mail is never changeable: a
+ * body that sends it is refused by pl_in_only(). */
+static enum pl_err
+account_save(struct pl_req *rq)
+{
+	const char *first, *last, *phone, *why;
+	enum pl_err er;
+
+	pl_in_text(rq, "first_name", "First name", PL_REQUIRED, PL_NAME_MAX,
+	    &first);
+	pl_in_text(rq, "last_name", "Last name", PL_REQUIRED, PL_NAME_MAX, &last);
+	pl_in_text(rq, "phone", "Phone", 0, PL_PHONE_MAX, &phone);
+	if (*first && (why = pl_valid_name(first)) != NULL)
+		pl_in_fail(rq, "first_name", why);
+	if (*last && (why = pl_valid_name(last)) != NULL)
+		pl_in_fail(rq, "last_name", why);
+	if (*phone && (why = pl_valid_phone(phone)) != NULL)
+		pl_in_fail(rq, "phone", why);
+	if ((er = pl_in_check(rq)) != PL_OK)
+		return er;
+	return pl_user_profile_update(rq, first, last, phone);
+}
+
+static enum pl_err
+password_save(struct pl_req *rq)
+{
+	const char *cur, *pw, *confirm, *why;
+	enum pl_err er;
+
+	pl_in_text(rq, "current_password", "Current password",
+	    PL_REQUIRED | PL_NOTRIM, PL_PASSWORD_MAX, &cur);
+	pl_in_text(rq, "password", "New password", PL_REQUIRED | PL_NOTRIM,
+	    PL_PASSWORD_MAX, &pw);
+	pl_in_text(rq, "password_confirm", "Confirm password",
+	    PL_REQUIRED | PL_NOTRIM, PL_PASSWORD_MAX, &confirm);
+	if (*pw && (why = pl_valid_password(pw)) != NULL)
+		pl_in_fail(rq, "password", why);
+	else if (*pw && *confirm && strcmp(pw, confirm) != 0)
+		pl_in_fail(rq, "password_confirm", "The passwords do not match.");
+	if ((er = pl_in_check(rq)) != PL_OK)
+		return er;
+	return pl_user_password_change(rq, cur, pw);
+}
+
+/*
+ * POST /profile {action: "account", first_name, last_name, phone} or
+ * {action: "password", current_password, password, password_confirm}
+ * 303 back to /profile; the form again with errors beside the fields.
+ */
+static enum pl_err
+profile_post(struct pl_req *rq, struct pl_resp *rs)
+{
+	static const char *const account[] = { "action", "first_name",
+		"last_name", "phone", NULL };
+	static const char *const password[] = { "action", "current_password",
+		"password", "password_confirm", NULL };
+	const char *action = pl_kv_get(&rq->form, "action");
+	enum pl_err er;
+
+	pl_resp_page(rs, "profile", "Profile");
+	/* The page shows the saved e-mail even when the form comes back. */
+	if ((er = profile_fill(rq, rs)) != PL_OK)
+		return er;
+	if (action != NULL && strcmp(action, "password") == 0) {
+		pl_in_only(rq, password);
+		if ((er = password_save(rq)) != PL_OK)
+			return er;
+		pl_resp_redirect(rs, "/profile", "password_changed");
+		return PL_OK;
+	}
+	pl_in_only(rq, account);
+	if ((er = account_save(rq)) != PL_OK)
+		return er;
+	pl_resp_redirect(rs, "/profile", "profile_saved");
+	return PL_OK;
+}
+
+/*
+ * PUT /api/profile {first_name, last_name, phone}
+ * 200 the profile; 400 bad input (an "email" field is refused: it never
+ * changes).
+ */
+static enum pl_err
+profile_put(struct pl_req *rq, struct pl_resp *rs)
+{
+	static const char *const fields[] = { "first_name", "last_name",
+		"phone", NULL };
+	enum pl_err er;
+
+	pl_in_only(rq, fields);
+	if ((er = account_save(rq)) != PL_OK)
+		return er;
+	return profile_fill(rq, rs);
+}
+
+/*
+ * POST /api/profile/password {current_password, password, password_confirm}
+ * 200 {"changed": true}; 400 wrong current password or bad new one. Other
+ * sessions end; bearer tokens issued before stop working.
+ */
+static enum pl_err
+password_post(struct pl_req *rq, struct pl_resp *rs)
+{
+	static const char *const fields[] = { "current_password", "password",
+		"password_confirm", NULL };
+	enum pl_err er;
+
+	pl_in_only(rq, fields);
+	if ((er = password_save(rq)) != PL_OK)
+		return er;
+	pl_json_set_bool(pl_resp_obj(rs), "changed", 1);
+	return PL_OK;
+}

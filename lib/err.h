@@ -1,0 +1,29 @@
+/* err.h: the whole error vocabulary, and its mapping to HTTP. */
+/* SPDX-License-Identifier: MIT */
+#ifndef PL_ERR_H
+#define PL_ERR_H
+
+enum pl_err {
+	PL_OK = 0,
+	PL_EINVAL,    /* 400 bad input; a field is named when known */
+	PL_EAUTH,     /* 401 not signed in, or bad credentials */
+	PL_EPERM,     /* 403 signed in, not allowed */
+	PL_ENOTFOUND, /* 404 no such thing (or another tenant's) */
+	PL_EMETHOD,   /* 405 method not allowed on this path */
+	PL_ECONFLICT, /* 409 duplicate, or state does not allow it */
+	PL_ETOOBIG,   /* 413 over a limit */
+	PL_ETOOMANY,  /* 429 throttled */
+	PL_EINTERNAL, /* 500, already logged where found */
+	PL_EUNAVAIL,  /* 503 a dependency is down, already logged */
+	PL_EHUP,      /* the peer went away: send nothing */
+	PL__MAX
+};
+
+/* HTTP status for a code. */
+int pl_err_status(enum pl_err e);
+/* Stable machine code for the JSON envelope, e.g. "not_found". */
+const char *pl_err_code(enum pl_err e);
+/* Default human message for a code. */
+const char *pl_err_message(enum pl_err e);
+
+#endif

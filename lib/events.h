@@ -1,0 +1,74 @@
+/* events.h: durable event streams read by cursor.
+ *
+ * An event is committed to MariaDB before anyone is told (durable first).
+ * Each stream ("user-12", "tenant-3") has a sequence bumped under its row
+ * lock in the publishing transaction, so a stream's events commit in
+ * sequence order and "everything after N" never skips a late commit (the
+ * AUTO_INCREMENT trap). A cursor is a list of "stream.seq" pairs; pollers
+ * sleep on notify.h's counters while nothing is past their cursor.
+ */
+/* SPDX-License-Identifier: MIT */
+#ifndef PL_EVENTS_H
+#define PL_EVENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "err.h"
+#include "pl_limits.h"
+
+struct json_object;
+struct pl_arena;
+
+extern const struct pl_sqlset pl_events_sql;
+
+#define PL_STREAM_MAX 64 /* bytes of a stream key */
+
+/* A poller's position: one sequence per stream it follows. */
+struct pl_cursor {
+	const char *skey[PL_MAX_STREAMS];
+	uint64_t    seq[PL_MAX_STREAMS];
+	size_t      n;
+};
+
+struct pl_event {
+	const char *skey;
+	uint64_t    seq;
+	const char *name;
+	const char *data; /* JSON text */
+};
+
+/*
+ * Append an event to a stream inside the caller's transaction (call
+ * pl_notify_wake(skey) after the commit). data is JSON text (an object).
+ * PL_OK or a database error (PL_EUNAVAIL for a retryable deadlock).
+ */
+enum pl_err pl_event_add(struct pl_db *db, struct pl_arena *a,
+    const char *skey, const char *name, const char *data, uint64_t *seq);
+/*
+ * Publish one event in its own transaction, retrying deadlocks, and wake
+ * the stream's pollers. data is serialised with pl_json_write rules.
+ */
+enum pl_err pl_event_publish(struct pl_db *db, struct pl_arena *a,
+    const char *skey, const char *name, struct json_object *data);
+/*
+ * Parse a cursor string ("user-12.5,tenant-3.7") against the streams a
+ * poller follows (skeys, n): streams missing from the text start at 0;
+ * pairs for streams not followed are ignored. PL_EINVAL for malformed text.
+ */
+enum pl_err pl_cursor_parse(struct pl_arena *a, const char *text,
+    const char *const *skeys, size_t n, struct pl_cursor *c);
+/* Set every stream of c to its current head (a poll "from now"). */
+enum pl_err pl_cursor_head(struct pl_db *db, struct pl_arena *a,
+    struct pl_cursor *c);
+/* The cursor as text, into the arena. */
+char *pl_cursor_text(struct pl_arena *a, const struct pl_cursor *c);
+/*
+ * Read up to max events after the cursor, stream by stream, advancing the
+ * cursor past what is returned. *out and *nout are arena-owned.
+ */
+enum pl_err pl_events_read(struct pl_db *db, struct pl_arena *a,
+    struct pl_cursor *c, size_t max, struct pl_event **out, size_t *nout);
+
+#endif

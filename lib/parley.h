@@ -1,0 +1,35 @@
+/* parley.h: the library's umbrella header, for cgi-bin/ and tools/. */
+/* SPDX-License-Identifier: MIT */
+#ifndef PL_PARLEY_H
+#define PL_PARLEY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "app.h"
+#include "arena.h"
+#include "buf.h"
+#include "config.h"
+#include "crypto.h"
+#include "db.h"
+#include "err.h"
+#include "events.h"
+#include "pl_limits.h"
+#include "log.h"
+#include "notify.h"
+#include "outbox.h"
+#include "parse.h"
+#include "req.h"
+#include "resp.h"
+#include "route.h"
+#include "session.h"
+#include "user.h"
+#include "valid.h"
+
+#define PL_NITEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

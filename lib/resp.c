@@ -1,0 +1,418 @@
+/* resp.c: building replies, and rendering them as an HTML page or as the
+ * JSON envelope. Handlers never write error bodies: pl_resp_render() does,
+ * from the error code and the request's recorded field errors. */
+/* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "app.h"
+#include "arena.h"
+#include "config.h"
+#include "log.h"
+#include "req.h"
+#include "resp.h"
+#include "session.h"
+#include "tmpl.h"
+
+struct json_object *
+pl_resp_obj(struct pl_resp *rs)
+{
+	if (rs->data == NULL)
+		rs->data = json_object_new_object();
+	return rs->data;
+}
+
+void
+pl_resp_set(struct pl_resp *rs, struct json_object *v)
+{
+	json_object_put(rs->data);
+	rs->data = v;
+}
+
+void
+pl_resp_page(struct pl_resp *rs, const char *tmpl, const char *title)
+{
+	rs->page = tmpl;
+	rs->title = title;
+}
+
+void
+pl_resp_status(struct pl_resp *rs, int status)
+{
+	rs->status = status;
+}
+
+void
+pl_resp_redirect(struct pl_resp *rs, const char *path, const char *flash)
+{
+	if (path[0] != '/' || path[1] == '/' || path[1] == '\\' ||
+	    strpbrk(path, "\r\n") != NULL)
+		pl_die("resp: redirect to a non-local path");
+	rs->redirect = path;
+	rs->flash = flash;
+}
+
+void
+pl_resp_header(struct pl_resp *rs, const char *name, const char *value)
+{
+	if (strpbrk(name, "\r\n:") != NULL || strpbrk(value, "\r\n") != NULL)
+		pl_die("resp: header %s with CR or LF", name);
+	if (rs->headers.arena == NULL)
+		pl_buf_init(&rs->headers, rs->arena);
+	pl_buf_printf(&rs->headers, "%s: %s\r\n", name, value);
+}
+
+void
+pl_resp_cookie(struct pl_resp *rs, const char *name, const char *value,
+    long max_age)
+{
+	char v[512];
+
+	if (max_age < 0)
+		snprintf(v, sizeof(v), "%s=%s; Path=/; HttpOnly; SameSite=Lax%s",
+		    name, value, pl_cfg()->secure_cookies ? "; Secure" : "");
+	else
+		snprintf(v, sizeof(v),
+		    "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s", name,
+		    value, max_age, pl_cfg()->secure_cookies ? "; Secure" : "");
+	pl_resp_header(rs, "Set-Cookie", v);
+}
+
+void
+pl_json_set_str(struct json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, v ? json_object_new_string(v) : NULL);
+}
+
+void
+pl_json_set_i64(struct json_object *o, const char *k, long long v)
+{
+	json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+void
+pl_json_set_bool(struct json_object *o, const char *k, int v)
+{
+	json_object_object_add(o, k, json_object_new_boolean(v != 0));
+}
+
+void
+pl_json_set_time(struct json_object *o, const char *k, const char *dt)
+{
+	char iso[32];
+
+	if (dt == NULL || strlen(dt) < 19) {
+		json_object_object_add(o, k, NULL);
+		return;
+	}
+	snprintf(iso, sizeof(iso), "%.10sT%.8sZ", dt, dt + 11);
+	json_object_object_add(o, k, json_object_new_string(iso));
+}
+
+void
+pl_json_write(struct pl_buf *b, struct json_object *v)
+{
+	const char *s = json_object_to_json_string_ext(v,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	/* Outside strings JSON has none of these bytes, so escaping them
+	 * byte-wise keeps the text valid and makes it safe in <script>. */
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '<')
+			pl_buf_puts(b, "\\u003c");
+		else if (c == '>')
+			pl_buf_puts(b, "\\u003e");
+		else if (c == '&')
+			pl_buf_puts(b, "\\u0026");
+		else if (c == 0xe2 && (unsigned char)s[1] == 0x80 &&
+		    ((unsigned char)s[2] == 0xa8 || (unsigned char)s[2] == 0xa9)) {
+			pl_buf_puts(b, (unsigned char)s[2] == 0xa8 ? "\\u2028"
+								   : "\\u2029");
+			s += 2;
+		} else
+			pl_buf_putc(b, (char)c);
+	}
+}
+
+/* Flash codes: a redirect names one; the next page shows its text. Codes,
+ * not text, travel in the cookie, so nobody can make a page say anything. */
+static const struct {
+	const char *code;
+	const char *text;
+} flashes[] = {
+	{ "welcome", "Welcome to Parley. Your account is ready." },
+	{ "signed_out", "You have signed out." },
+	{ "profile_saved", "Your profile was saved." },
+	{ "password_changed",
+	    "Your password was changed. Other sessions were signed out." },
+	{ "password_set", "Your new password is set. Please sign in." },
+	{ "saved", "Saved." },
+	{ "emulation_started", "You are now acting as another user." },
+	{ "emulation_stopped", "You are yourself again." },
+};
+
+static const char *
+flash_text(const char *code)
+{
+	for (size_t i = 0; i < sizeof(flashes) / sizeof(flashes[0]); i++)
+		if (code != NULL && strcmp(code, flashes[i].code) == 0)
+			return flashes[i].text;
+	return NULL;
+}
+
+/* The sidebar: what each role may use. Later issues add rows. */
+static const struct {
+	const char  *href;
+	const char  *label;
+	enum pl_role min;
+} nav[] = {
+	{ "/", "Dashboard", PL_ROLE_AGENT },
+	{ "/profile", "Profile", PL_ROLE_AGENT },
+};
+
+static struct json_object *
+nav_build(const struct pl_req *rq)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < sizeof(nav) / sizeof(nav[0]); i++) {
+		struct json_object *o;
+		size_t              hl = strlen(nav[i].href);
+
+		if (rq->sess->role < nav[i].min)
+			continue;
+		o = json_object_new_object();
+		pl_json_set_str(o, "href", nav[i].href);
+		pl_json_set_str(o, "label", nav[i].label);
+		pl_json_set_bool(o, "active",
+		    strcmp(rq->path, nav[i].href) == 0 ||
+			(hl > 1 && strncmp(rq->path, nav[i].href, hl) == 0 &&
+			    rq->path[hl] == '/'));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static int
+is_secret_field(const char *k)
+{
+	return strcmp(k, "csrf") == 0 || strstr(k, "password") != NULL;
+}
+
+/* What the user typed (or the query, for a GET), to put back in the form;
+ * never passwords. */
+static struct json_object *
+form_values(const struct pl_req *rq)
+{
+	const struct pl_kvlist *l = rq->method == PL_GET ? &rq->query : &rq->form;
+	struct json_object     *o = json_object_new_object();
+
+	for (size_t i = 0; i < l->n; i++)
+		if (!is_secret_field(l->v[i].key))
+			pl_json_set_str(o, l->v[i].key, l->v[i].val);
+	return o;
+}
+
+static void
+render_html(struct pl_req *rq, struct pl_resp *rs, const char *tmpl,
+    const char *title, struct json_object *data, struct json_object *values,
+    const char *error, struct pl_buf *body)
+{
+	struct json_object *ctx = json_object_new_object();
+	struct json_object *page = json_object_new_object();
+	struct json_object *form = json_object_new_object();
+	const char         *flash = pl_cookie(rq, "pl_flash");
+
+	pl_json_set_str(page, "title", title);
+	json_object_object_add(ctx, "page", page);
+	pl_json_set_str(ctx, "csrf", pl_csrf_token(rq, rs));
+	if (rq->sess != NULL) {
+		struct json_object *me = json_object_new_object();
+
+		pl_json_set_i64(me, "id", rq->sess->user_id);
+		pl_json_set_str(me, "first_name", rq->sess->first_name);
+		pl_json_set_str(me, "last_name", rq->sess->last_name);
+		pl_json_set_str(me, "email", rq->sess->email);
+		pl_json_set_str(me, "role", pl_role_name(rq->sess->role));
+		pl_json_set_str(me, "role_label", pl_role_label(rq->sess->role));
+		json_object_object_add(ctx, "me", me);
+		json_object_object_add(ctx, "nav", nav_build(rq));
+		if (rq->sess->real_user_id != 0) {
+			struct json_object *em = json_object_new_object();
+
+			pl_json_set_str(em, "real_name", rq->sess->real_name);
+			pl_json_set_str(em, "as_name",
+			    pl_arena_printf(rq->arena, "%s %s",
+				rq->sess->first_name, rq->sess->last_name));
+			json_object_object_add(ctx, "emulating", em);
+		}
+	}
+	if (flash != NULL) {
+		if (flash_text(flash) != NULL)
+			pl_json_set_str(ctx, "flash", flash_text(flash));
+		pl_resp_cookie(rs, "pl_flash", "", 0);
+	}
+	json_object_object_add(form, "values",
+	    values ? values : json_object_new_object());
+	if (rq->errors != NULL)
+		json_object_object_add(form, "errors",
+		    json_object_get(rq->errors));
+	if (error != NULL)
+		pl_json_set_str(form, "error", error);
+	json_object_object_add(ctx, "form", form);
+	json_object_object_add(ctx, "data",
+	    data ? json_object_get(data) : json_object_new_object());
+	if (pl_tmpl_render(pl_templates(), tmpl, ctx, body) != PL_OK)
+		pl_die("resp: no template %s", tmpl);
+	json_object_put(ctx);
+}
+
+static void
+head_common(struct pl_buf *out, int status, const char *ctype)
+{
+	pl_buf_printf(out,
+	    "Status: %d\r\n"
+	    "Content-Type: %s\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "Referrer-Policy: same-origin\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "X-Frame-Options: DENY\r\n"
+	    "Content-Security-Policy: default-src 'self'; img-src 'self' data:;"
+	    " style-src 'self'; script-src 'self'; object-src 'none';"
+	    " base-uri 'none'; form-action 'self'; frame-ancestors 'none'\r\n",
+	    status, ctype);
+}
+
+/* HTML pages that an error re-renders as the form, with what was typed. */
+static int
+form_error(enum pl_err er)
+{
+	return er == PL_EINVAL || er == PL_EAUTH || er == PL_ETOOMANY ||
+	    er == PL_ECONFLICT || er == PL_EPERM || er == PL_ETOOBIG;
+}
+
+/*
+ * Render the reply (or the error) into out as a FastCGI response: headers,
+ * blank line, body. For app.c.
+ */
+void pl_resp_render(struct pl_req *rq, struct pl_resp *rs, enum pl_err er,
+    struct pl_buf *out);
+
+void
+pl_resp_render(struct pl_req *rq, struct pl_resp *rs, enum pl_err er,
+    struct pl_buf *out)
+{
+	struct pl_buf body;
+	int           status;
+
+	pl_buf_init(&body, rq->arena);
+	if (rs->headers.arena == NULL)
+		pl_buf_init(&rs->headers, rs->arena);
+
+	if (er == PL_OK && rs->redirect != NULL && !rq->api) {
+		if (rs->flash != NULL)
+			pl_resp_cookie(rs, "pl_flash", rs->flash, 60);
+		pl_buf_printf(out, "Status: 303\r\nLocation: %s\r\n",
+		    rs->redirect);
+		pl_buf_puts(out, "Cache-Control: no-store\r\n");
+		pl_buf_add(out, rs->headers.p, rs->headers.len);
+		pl_buf_puts(out, "Content-Length: 0\r\n\r\n");
+		return;
+	}
+	if (rq->api) {
+		struct json_object *env = json_object_new_object();
+
+		if (er == PL_OK) {
+			status = rs->status ? rs->status : 200;
+			json_object_object_add(env, "success",
+			    json_object_new_boolean(1));
+			json_object_object_add(env, "data",
+			    rs->data ? json_object_get(rs->data)
+				     : json_object_new_object());
+		} else {
+			struct json_object *e = json_object_new_object();
+			const char         *msg = rq->error_msg;
+
+			status = pl_err_status(er);
+			json_object_object_add(env, "success",
+			    json_object_new_boolean(0));
+			pl_json_set_str(e, "code", pl_err_code(er));
+			if (rq->errors != NULL) {
+				json_object_object_foreach(rq->errors, k, v) {
+					pl_json_set_str(e, "field", k);
+					if (msg == NULL)
+						msg = json_object_get_string(v);
+					break;
+				}
+				json_object_object_add(e, "fields",
+				    json_object_get(rq->errors));
+			}
+			pl_json_set_str(e, "message",
+			    msg ? msg : pl_err_message(er));
+			json_object_object_add(env, "error", e);
+		}
+		pl_json_write(&body, env);
+		json_object_put(env);
+		head_common(out, status, "application/json; charset=utf-8");
+	} else {
+		if (er == PL_OK) {
+			status = rs->status ? rs->status : 200;
+			render_html(rq, rs, rs->page ? rs->page : "error",
+			    rs->title ? rs->title : "Parley", rs->data,
+			    form_values(rq), NULL, &body);
+		} else if (er == PL_EAUTH && rs->page == NULL) {
+			/* A page that needs a session: sign in, then back. */
+			struct pl_buf loc;
+
+			pl_buf_init(&loc, rq->arena);
+			pl_buf_puts(&loc, "/login");
+			if (rq->method == PL_GET && strcmp(rq->path, "/") != 0) {
+				pl_buf_puts(&loc, "?next=");
+				for (const char *p = rq->path; *p; p++) {
+					unsigned char c = (unsigned char)*p;
+
+					if ((c >= 'a' && c <= 'z') ||
+					    (c >= 'A' && c <= 'Z') ||
+					    (c >= '0' && c <= '9') || c == '/' ||
+					    c == '-' || c == '_' || c == '.')
+						pl_buf_putc(&loc, (char)c);
+					else
+						pl_buf_printf(&loc, "%%%02X", c);
+				}
+			}
+			pl_buf_printf(out, "Status: 303\r\nLocation: %s\r\n",
+			    pl_buf_cstr(&loc));
+			pl_buf_puts(out, "Cache-Control: no-store\r\n");
+			pl_buf_add(out, rs->headers.p, rs->headers.len);
+			pl_buf_puts(out, "Content-Length: 0\r\n\r\n");
+			return;
+		} else if (rs->page != NULL && form_error(er)) {
+			const char *msg = rq->error_msg;
+
+			if (msg == NULL && rq->errors == NULL)
+				msg = pl_err_message(er);
+			status = pl_err_status(er);
+			render_html(rq, rs, rs->page, rs->title, rs->data,
+			    form_values(rq), msg, &body);
+		} else {
+			struct json_object *d = json_object_new_object();
+
+			status = pl_err_status(er);
+			pl_json_set_i64(d, "status", status);
+			pl_json_set_str(d, "message",
+			    rq->error_msg ? rq->error_msg : pl_err_message(er));
+			render_html(rq, rs, "error", "Error", d, NULL, NULL,
+			    &body);
+			json_object_put(d);
+		}
+		head_common(out, status, "text/html; charset=utf-8");
+	}
+	pl_buf_add(out, rs->headers.p, rs->headers.len);
+	pl_buf_printf(out, "Content-Length: %zu\r\n\r\n", body.len);
+	pl_buf_add(out, body.p, body.len);
+}

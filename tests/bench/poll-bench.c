@@ -1,0 +1,7 @@
+/* placeholder until written */
+int main(void);
+int
+main(void)
+{
+	return 0;
+}

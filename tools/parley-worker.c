@@ -1,0 +1,60 @@
+/* parley-worker.c: drains the outbox (e-mail now; SMS and webhooks later)
+ * with retries, and will run the timers. Sleeps on the outbox's notify
+ * counter, so a queued mail goes out at once, and looks again every few
+ * seconds for retries that came due. "--once" does one pass (for cron on a
+ * shared host). */
+/* SPDX-License-Identifier: MIT */
+#include <signal.h>
+#include <stdio.h>
+
+#include "parley.h"
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	pl_app_stop();
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct pl_arena *a;
+	struct pl_db    *db;
+	uint32_t         slot = pl_notify_slot(PL_OUTBOX_KEY), val;
+	int              once = argc > 1 && strcmp(argv[1], "--once") == 0;
+	int              rc = 0;
+
+	if (argc > 1 && !once) {
+		fprintf(stderr, "usage: parley-worker [--once]\n");
+		return 2;
+	}
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	if (pl_app_boot("worker", NULL, 1) != 0)
+		return 1;
+	a = pl_arena_new(0);
+	pl_info("worker started");
+	while (!pl_stopping()) {
+		size_t      sent = 0;
+		enum pl_err er;
+
+		pl_notify_snapshot(&slot, 1, &val);
+		db = pl_db_get(pl_pool());
+		er = pl_outbox_run(db, a, pl_cfg(), 50, &sent);
+		pl_db_put(pl_pool(), db);
+		pl_arena_reset(a);
+		if (er != PL_OK)
+			rc = 1;
+		if (once)
+			break;
+		if (sent == 50)
+			continue; /* more may be waiting */
+		pl_notify_wait(&slot, &val, 1, pl_now_ms() + 5000);
+	}
+	pl_arena_free(a);
+	pl_app_shutdown();
+	pl_info("worker stopped");
+	return once ? rc : 0;
+}

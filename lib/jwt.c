@@ -19,12 +19,6 @@
 #include "pl_limits.h"
 #include "log.h"
 
-/*
- * Longest token accepted. Ours are about 250 bytes; the cap bounds the work a
- * hostile one can cause. XXX: belongs in pl_limits.h as PL_MAX_TOKEN.
- */
-#define JWT_MAX 4096
-
 /* {"alg":"HS256","typ":"JWT"}, base64url. */
 static const char jwt_header[] = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 
@@ -76,7 +70,7 @@ obj_parse(const unsigned char *s, size_t n)
 	json_tokener *tok;
 	json_object  *o = NULL;
 
-	if (n == 0 || n > JWT_MAX || memchr(s, '\0', n) != NULL)
+	if (n == 0 || n > PL_MAX_TOKEN || memchr(s, '\0', n) != NULL)
 		return NULL;
 	if ((tok = json_tokener_new_ex(PL_MAX_JSON_DEPTH)) == NULL)
 		pl_die("jwt: out of memory");
@@ -156,7 +150,7 @@ pl_jwt_verify(struct pl_arena *a, const void *key, size_t keylen,
 	enum pl_err          er = PL_EAUTH;
 
 	memset(c, 0, sizeof(*c));
-	if (token == NULL || (n = strnlen(token, JWT_MAX + 1)) > JWT_MAX)
+	if (token == NULL || (n = strnlen(token, PL_MAX_TOKEN + 1)) > PL_MAX_TOKEN)
 		return PL_EAUTH;
 	/* RFC 7515 uses base64url without padding: one spelling per token. */
 	if (memchr(token, '=', n) != NULL)

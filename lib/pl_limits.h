@@ -13,6 +13,7 @@
 #define PL_MAX_COOKIES     32
 #define PL_MAX_COOKIE      4096              /* bytes of the Cookie header */
 #define PL_MAX_FILES       4                 /* files in one multipart form */
+#define PL_MAX_TOKEN       4096              /* bytes of a bearer token */
 #define PL_PAGE_DEFAULT    25
 #define PL_PAGE_MAX        100
 

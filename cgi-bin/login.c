@@ -4,7 +4,8 @@
 #include "parley.h"
 
 static pl_handler home, login_page, login_post, logout_post, signup_page,
-    signup_post, forgot_page, forgot_post, reset_page, reset_post, me_get;
+    signup_post, forgot_page, forgot_post, reset_page, reset_post, me_get,
+    emulate_post, emulate_stop;
 
 static const struct pl_route routes[] = {
 	{ PL_GET, "/", home, PL_ROLE_AGENT },
@@ -23,6 +24,10 @@ static const struct pl_route routes[] = {
 	{ PL_GET, "/api/auth/me", me_get, PL_ROLE_AGENT },
 	{ PL_POST, "/api/auth/password/forgot", forgot_post, PL_ROLE_PUBLIC },
 	{ PL_POST, "/api/auth/password/reset", reset_post, PL_ROLE_PUBLIC },
+	{ PL_POST, "/emulate", emulate_post, PL_ROLE_ADMIN },
+	{ PL_POST, "/emulate/stop", emulate_stop, PL_ROLE_AGENT },
+	{ PL_POST, "/api/emulate", emulate_post, PL_ROLE_ADMIN },
+	{ PL_POST, "/api/emulate/stop", emulate_stop, PL_ROLE_AGENT },
 };
 
 int
@@ -64,6 +69,18 @@ home(struct pl_req *rq, struct pl_resp *rs)
 		const char  *href, *title, *text;
 		enum pl_role min;
 	} cards[] = {
+		{ "/admins", "Admins",
+		    "The businesses on Parley: create, edit, block.",
+		    PL_ROLE_SUPER },
+		{ "/departments", "Departments",
+		    "Teams that share incoming chats.", PL_ROLE_ADMIN },
+		{ "/agents", "Agents",
+		    "The people who answer chats, and supervisors.",
+		    PL_ROLE_ADMIN },
+		{ "/contacts", "Contacts",
+		    "The people who chat with you.", PL_ROLE_AGENT },
+		{ "/audit", "Audit log", "Who changed what, and when.",
+		    PL_ROLE_ADMIN },
 		{ "/profile", "Your profile",
 		    "Your name, phone and password.", PL_ROLE_AGENT },
 	};
@@ -367,5 +384,60 @@ me_get(struct pl_req *rq, struct pl_resp *rs)
 		pl_json_set_i64(o, "acting_user_id", s->real_user_id);
 	if (!s->bearer)
 		pl_json_set_str(o, "csrf_token", pl_csrf_token(rq, rs));
+	return PL_OK;
+}
+
+/*
+ * POST /emulate, POST /api/emulate {user_id}
+ * Act as that user (the super admin: any admin or agent; an admin: its own
+ * agents). HTML: 303 to /. JSON: 200 {user_id, acting_user_id}. 404 for a
+ * user the caller may not act as; 409 when already acting or blocked.
+ */
+static enum pl_err
+emulate_post(struct pl_req *rq, struct pl_resp *rs)
+{
+	static const char *const fields[] = { "user_id", NULL };
+	const char *id;
+	long long   target;
+	enum pl_err er;
+
+	pl_in_only(rq, fields);
+	if (rq->json != NULL) {
+		struct json_object *v;
+
+		if (!json_object_object_get_ex(rq->json, "user_id", &v) ||
+		    !json_object_is_type(v, json_type_int) ||
+		    (target = json_object_get_int64(v)) < 1)
+			return pl_in_fail(rq, "user_id", "user_id is a user's id.");
+	} else {
+		pl_in_text(rq, "user_id", "User", PL_REQUIRED, 20, &id);
+		if (pl_in_check(rq) != PL_OK)
+			return PL_EINVAL;
+		if (pl_parse_i64(id, 1, INT64_MAX, &target) != PL_OK)
+			return pl_in_fail(rq, "user_id", "user_id is a user's id.");
+	}
+	if ((er = pl_in_check(rq)) != PL_OK)
+		return er;
+	if ((er = pl_sess_emulate(rq, rs, target)) != PL_OK)
+		return er;
+	pl_json_set_i64(pl_resp_obj(rs), "user_id", target);
+	pl_json_set_i64(pl_resp_obj(rs), "acting_user_id", rq->sess->user_id);
+	pl_resp_redirect(rs, "/", "emulation_started");
+	return PL_OK;
+}
+
+/*
+ * POST /emulate/stop, POST /api/emulate/stop
+ * Back to oneself. HTML: 303 to /. JSON: 200. 409 when not acting.
+ */
+static enum pl_err
+emulate_stop(struct pl_req *rq, struct pl_resp *rs)
+{
+	enum pl_err er;
+
+	if ((er = pl_sess_emulate_stop(rq, rs)) != PL_OK)
+		return er;
+	pl_json_set_i64(pl_resp_obj(rs), "user_id", rq->sess->real_user_id);
+	pl_resp_redirect(rs, "/", "emulation_stopped");
 	return PL_OK;
 }

@@ -29,6 +29,7 @@
 #include <json-c/json.h>
 
 #include "app.h"
+#include "audit.h"
 #include "arena.h"
 #include "buf.h"
 #include "config.h"
@@ -56,6 +57,7 @@ static int                     listen_fd = -1;
 static const struct pl_app    *the_app;
 static pthread_mutex_t         accept_mu = PTHREAD_MUTEX_INITIALIZER;
 static const struct pl_sqlset *sets[8];
+
 
 const struct pl_config *
 pl_cfg(void)
@@ -105,6 +107,7 @@ pl_app_boot(const char *name, const struct pl_sqlset *sql, unsigned dbconns)
 	sets[n++] = &pl_user_sql;
 	sets[n++] = &pl_events_sql;
 	sets[n++] = &pl_outbox_sql;
+	sets[n++] = &pl_audit_sql;
 	if (sql != NULL)
 		sets[n++] = sql;
 	if (pl_dbpool_new(&cfg, sets, n, dbconns ? dbconns : cfg.db_pool,

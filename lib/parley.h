@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "app.h"
+#include "audit.h"
 #include "arena.h"
 #include "buf.h"
 #include "config.h"
@@ -18,6 +19,7 @@
 #include "db.h"
 #include "err.h"
 #include "events.h"
+#include "list.h"
 #include "pl_limits.h"
 #include "log.h"
 #include "notify.h"

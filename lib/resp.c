@@ -172,6 +172,11 @@ static const struct {
 	enum pl_role min;
 } nav[] = {
 	{ "/", "Dashboard", PL_ROLE_AGENT },
+	{ "/admins", "Admins", PL_ROLE_SUPER },
+	{ "/departments", "Departments", PL_ROLE_ADMIN },
+	{ "/agents", "Agents", PL_ROLE_ADMIN },
+	{ "/contacts", "Contacts", PL_ROLE_AGENT },
+	{ "/audit", "Audit log", PL_ROLE_ADMIN },
 	{ "/profile", "Profile", PL_ROLE_AGENT },
 };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "audit.h"
 #include "arena.h"
 #include "config.h"
 #include "crypto.h"
@@ -26,6 +27,7 @@ enum {
 	S_DELETE,
 	S_DELETE_USER,
 	S_USER,
+	S_TARGET,
 	S__MAX
 };
 
@@ -53,6 +55,11 @@ static const char *const stmts[S__MAX] = {
 	    " u.last_name, u.phone, u.password_version"
 	    " FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id"
 	    " WHERE u.id = ? AND u.blocked = 0 AND COALESCE(t.blocked, 0) = 0",
+	[S_TARGET] =
+	    "SELECT u.role, COALESCE(u.tenant_id, 0), u.first_name, u.last_name,"
+	    " u.blocked, COALESCE(t.blocked, 0)"
+	    " FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id"
+	    " WHERE u.id = ?",
 };
 
 const struct pl_sqlset pl_session_sql = { "session", stmts, S__MAX };
@@ -289,4 +296,79 @@ pl_csrf_check(struct pl_req *rq)
 	rq->error_msg = "This form has expired or did not come from Parley."
 			" Reload the page and try again.";
 	return PL_EPERM;
+}
+
+enum pl_err
+pl_sess_emulate(struct pl_req *rq, struct pl_resp *rs, int64_t target)
+{
+	const struct pl_sess *s = rq->sess;
+	struct pl_db         *db = pl_req_db(rq);
+	struct pl_row         row;
+	enum pl_role          role;
+	int64_t               tid, actor = s->user_id;
+	enum pl_err           er;
+
+	if (s->bearer) {
+		rq->error_msg = "Acting as another user needs a browser session.";
+		return PL_EPERM;
+	}
+	if (s->real_user_id != 0) {
+		rq->error_msg = "Stop acting as the current user first.";
+		return PL_ECONFLICT;
+	}
+	er = pl_db_one(db, rq->arena, &pl_session_sql, S_TARGET,
+	    PL_ARGS(PL_I64(target)), &row);
+	if (er != PL_OK)
+		return er;
+	role = pl_role_parse(pl_row_str(&row, 0));
+	tid = pl_row_i64(&row, 1);
+	/* The super admin may act as any admin or agent; an admin as its own
+	 * agents. Anyone else is, to this caller, a user that does not exist. */
+	if (target == actor || role == PL_ROLE_SUPER ||
+	    (s->role == PL_ROLE_ADMIN &&
+		(tid != s->tenant_id || role == PL_ROLE_ADMIN)) ||
+	    (s->role != PL_ROLE_SUPER && s->role != PL_ROLE_ADMIN))
+		return PL_ENOTFOUND;
+	if (pl_row_i64(&row, 4) != 0 || pl_row_i64(&row, 5) != 0) {
+		rq->error_msg = "That account is blocked.";
+		return PL_ECONFLICT;
+	}
+	if ((er = pl_db_begin(db)) != PL_OK)
+		return er;
+	if ((er = pl_sess_start(rq, rs, target, actor)) == PL_OK)
+		er = pl_audit(rq, db, tid, "emulation_start", "user", target,
+		    pl_arena_printf(rq->arena, "acting as %s %s",
+			pl_row_str(&row, 2), pl_row_str(&row, 3)));
+	if (er == PL_OK)
+		er = pl_db_commit(db);
+	if (er != PL_OK)
+		pl_db_rollback(db);
+	return er;
+}
+
+enum pl_err
+pl_sess_emulate_stop(struct pl_req *rq, struct pl_resp *rs)
+{
+	const struct pl_sess *s = rq->sess;
+	struct pl_db         *db = pl_req_db(rq);
+	enum pl_err           er;
+
+	if (s->real_user_id == 0) {
+		rq->error_msg = "You are not acting as another user.";
+		return PL_ECONFLICT;
+	}
+	if ((er = pl_db_begin(db)) != PL_OK)
+		return er;
+	er = pl_audit(rq, db, s->tenant_id, "emulation_stop", "user",
+	    s->user_id,
+	    pl_arena_printf(rq->arena, "stopped acting as %s %s",
+		s->first_name, s->last_name));
+	/* A new session of one's own: the emulated one ends. */
+	if (er == PL_OK)
+		er = pl_sess_start(rq, rs, s->real_user_id, 0);
+	if (er == PL_OK)
+		er = pl_db_commit(db);
+	if (er != PL_OK)
+		pl_db_rollback(db);
+	return er;
 }

@@ -36,6 +36,17 @@ enum pl_err pl_sess_start(struct pl_req *rq, struct pl_resp *rs,
 enum pl_err pl_sess_end(struct pl_req *rq, struct pl_resp *rs);
 /* End every session of a user but keep_id (0: all). */
 enum pl_err pl_sess_end_all(struct pl_db *db, int64_t user_id, int64_t keep_id);
+/*
+ * Act as another user: the super admin as any admin or agent, an admin as
+ * its own agents. A new session (user_id = target, real_user_id = the
+ * actor) replaces the current one; audited. PL_ENOTFOUND for a target the
+ * caller may not act as (the same answer as no such user), PL_ECONFLICT
+ * when already acting or the target is blocked, PL_EPERM for bearer calls.
+ */
+enum pl_err pl_sess_emulate(struct pl_req *rq, struct pl_resp *rs,
+    int64_t target);
+/* Back to oneself: a new session of the real user; audited. */
+enum pl_err pl_sess_emulate_stop(struct pl_req *rq, struct pl_resp *rs);
 /* A signed JWT for user_id with its password version. */
 char *pl_sess_jwt(struct pl_req *rq, int64_t user_id, int64_t pwv);
 

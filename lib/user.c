@@ -33,6 +33,7 @@ enum {
 	U_TOKEN_USE_ALL,
 	U_SUPER,
 	U_EMAIL_TAKEN,
+	U_ADMIN_TENANT,
 	U__MAX
 };
 
@@ -80,6 +81,8 @@ static const char *const stmts[U__MAX] = {
 	    " WHERE user_id = ? AND used_at IS NULL",
 	[U_SUPER] = "SELECT id FROM users WHERE role = 'super_admin' LIMIT 1",
 	[U_EMAIL_TAKEN] = "SELECT id FROM users WHERE email = ?",
+	[U_ADMIN_TENANT] =
+	    "SELECT tenant_id FROM users WHERE id = ? AND role = 'admin'",
 };
 
 const struct pl_sqlset pl_user_sql = { "user", stmts, U__MAX };
@@ -483,5 +486,27 @@ pl_user_seed_super(struct pl_db *db, struct pl_arena *a, const char *email,
 	    NULL, NULL);
 	if (er == PL_OK)
 		*created = 1;
+	return er;
+}
+
+enum pl_err
+pl_admin_tenant(struct pl_req *rq, int64_t admin_id, int64_t *tenant_id)
+{
+	struct pl_row row;
+	enum pl_err   er;
+
+	if (rq->sess->role != PL_ROLE_SUPER) {
+		/* Only the super admin names an admin; others have their own
+		 * tenant, and any other admin is none of their business. */
+		if (rq->sess->role != PL_ROLE_ADMIN ||
+		    admin_id != rq->sess->user_id)
+			return PL_ENOTFOUND;
+		*tenant_id = rq->sess->tenant_id;
+		return PL_OK;
+	}
+	er = pl_db_one(pl_req_db(rq), rq->arena, &pl_user_sql, U_ADMIN_TENANT,
+	    PL_ARGS(PL_I64(admin_id)), &row);
+	if (er == PL_OK)
+		*tenant_id = pl_row_i64(&row, 0);
 	return er;
 }

@@ -80,6 +80,14 @@ enum pl_err pl_user_password_change(struct pl_req *rq, const char *current,
 enum pl_err pl_user_seed_super(struct pl_db *db, struct pl_arena *a,
     const char *email, const char *password, int *created);
 
+/*
+ * The tenant of an admin named by id (admin_id in forms and the API): for
+ * the super admin, any admin's; for an admin, only its own id. PL_OK, or
+ * PL_ENOTFOUND (no such admin, or not the caller's business).
+ */
+enum pl_err pl_admin_tenant(struct pl_req *rq, int64_t admin_id,
+    int64_t *tenant_id);
+
 /* The stream of a user's own events. */
 const char *pl_user_stream(struct pl_arena *a, int64_t uid);
 

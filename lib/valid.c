@@ -223,6 +223,12 @@ pl_valid_phone(const char *s)
 	}
 	if (open || digits < 7 || digits > 15)
 		return bad;
+	/* Without a country code only US numbers can be told apart (10
+	 * digits, or 11 starting with 1); SMS needs the full number. */
+	if (s[0] != '+' && digits != 10 &&
+	    !(digits == 11 && s[strspn(s, " .-(")] == '1'))
+		return "Enter the number with its country code, like"
+		       " +44 20 7946 0958";
 	return NULL;
 }
 

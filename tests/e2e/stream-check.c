@@ -11,6 +11,9 @@
  * sees every (tag, i) of every stream once, in order.
  */
 /* SPDX-License-Identifier: MIT */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1 /* memmem, strncasecmp */
+#endif
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,0 +1,3 @@
+/* admin.c: placeholder until written. */
+/* SPDX-License-Identifier: MIT */
+#include "admin.h"

@@ -1,0 +1,3 @@
+/* agent.c: placeholder until written. */
+/* SPDX-License-Identifier: MIT */
+#include "agent.h"

@@ -1,0 +1,3 @@
+/* contact.c: placeholder until written. */
+/* SPDX-License-Identifier: MIT */
+#include "contact.h"

@@ -1,0 +1,3 @@
+/* dept.c: placeholder until written. */
+/* SPDX-License-Identifier: MIT */
+#include "dept.h"

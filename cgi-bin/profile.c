@@ -153,8 +153,9 @@ profile_put(struct pl_req *rq, struct pl_resp *rs)
 
 /*
  * POST /api/profile/password {current_password, password, password_confirm}
- * 200 {"changed": true}; 400 wrong current password or bad new one. Other
- * sessions end; bearer tokens issued before stop working.
+ * 200 {"changed": true} (and "token", a fresh JWT, for a bearer caller);
+ * 400 wrong current password or bad new one. Other sessions end; bearer
+ * tokens issued before stop working.
  */
 static enum pl_err
 password_post(struct pl_req *rq, struct pl_resp *rs)
@@ -167,5 +168,15 @@ password_post(struct pl_req *rq, struct pl_resp *rs)
 	if ((er = password_save(rq)) != PL_OK)
 		return er;
 	pl_json_set_bool(pl_resp_obj(rs), "changed", 1);
+	/* The change ends every older token, this caller's too: hand it a new
+	 * one so a program keeps working. */
+	if (rq->sess->bearer) {
+		struct pl_user u;
+
+		if ((er = pl_user_get(rq, rq->sess->user_id, &u)) != PL_OK)
+			return er;
+		pl_json_set_str(pl_resp_obj(rs), "token",
+		    pl_sess_jwt(rq, u.id, u.pwv));
+	}
 	return PL_OK;
 }

@@ -55,6 +55,13 @@ flat_index(const struct pl_dbpool *p, const struct pl_sqlset *set, size_t idx)
 	pl_die("db: statement set %s is not registered", set->name);
 }
 
+static int
+gone(unsigned e)
+{
+	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
+	    e == ER_CONNECTION_KILLED || e == 4031 /* client was idle too long */;
+}
+
 static void
 conn_close(struct pl_db *db)
 {
@@ -121,11 +128,12 @@ conn_open(struct pl_db *db)
 			db->st[db->pool->base[s] + i] = st;
 			if (mysql_stmt_prepare(st, set->sql[i],
 				strlen(set->sql[i])) != 0) {
+				unsigned e = mysql_stmt_errno(st);
+
 				pl_error("db: prepare %s[%zu]: %s", set->name, i,
 				    mysql_stmt_error(st));
-				conn_close(db);
-				return mysql_stmt_errno(st) == CR_SERVER_GONE_ERROR
-				    ? PL_EUNAVAIL : PL_EINTERNAL;
+				conn_close(db); /* closes st too */
+				return gone(e) ? PL_EUNAVAIL : PL_EINTERNAL;
 			}
 		}
 	}
@@ -219,13 +227,6 @@ pl_db_put(struct pl_dbpool *p, struct pl_db *db)
 	p->free = db;
 	pthread_cond_signal(&p->cv);
 	pthread_mutex_unlock(&p->mu);
-}
-
-static int
-gone(unsigned e)
-{
-	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
-	    e == ER_CONNECTION_KILLED || e == 4031 /* client was idle too long */;
 }
 
 static enum pl_err

@@ -59,13 +59,15 @@ function stackEnv() {
 function messagesPid() {
 	const svc = join(ROOT, 'var/service/messages');
 	try {
-		const st = execFileSync('sv', ['status', svc], { encoding: 'utf8' });
+		const st = execFileSync('sv', ['status', svc],
+			{ encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 		const m = /^run: [^;]*\(pid (\d+)\)/.exec(st);
 		if (m) return +m[1];
 	} catch { /* fall through */ }
 	try {
-		const out = execFileSync('pgrep', ['-f', `-s ${join(ROOT, 'var/run/messages.sock')}`],
-			{ encoding: 'utf8' });
+		const out = execFileSync('pgrep',
+			['-f', '--', `cgi-bin/messages -s ${join(ROOT, 'var/run/messages.sock')}`],
+			{ encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 		const pids = out.split(/\s+/).filter(Boolean).map(Number);
 		if (pids.length > 0) return pids[0];
 	} catch { /* none */ }

@@ -10,14 +10,17 @@ static pl_handler home, login_page, login_post, logout_post, signup_page,
 static const struct pl_route routes[] = {
 	{ PL_GET, "/", home, PL_ROLE_AGENT },
 	{ PL_GET, "/login", login_page, PL_ROLE_PUBLIC },
-	{ PL_POST, "/login", login_post, PL_ROLE_PUBLIC },
+	{ PL_POST, "/login", login_post, PL_ROLE_PUBLIC, "login", "Sign in" },
 	{ PL_POST, "/logout", logout_post, PL_ROLE_PUBLIC },
 	{ PL_GET, "/signup", signup_page, PL_ROLE_PUBLIC },
-	{ PL_POST, "/signup", signup_post, PL_ROLE_PUBLIC },
+	{ PL_POST, "/signup", signup_post, PL_ROLE_PUBLIC, "signup",
+	    "Create your account" },
 	{ PL_GET, "/password/forgot", forgot_page, PL_ROLE_PUBLIC },
-	{ PL_POST, "/password/forgot", forgot_post, PL_ROLE_PUBLIC },
+	{ PL_POST, "/password/forgot", forgot_post, PL_ROLE_PUBLIC, "forgot",
+	    "Forgot password" },
 	{ PL_GET, "/password/reset", reset_page, PL_ROLE_PUBLIC },
-	{ PL_POST, "/password/reset", reset_post, PL_ROLE_PUBLIC },
+	{ PL_POST, "/password/reset", reset_post, PL_ROLE_PUBLIC, "reset",
+	    "Set a new password" },
 	{ PL_POST, "/api/auth/signup", signup_post, PL_ROLE_PUBLIC },
 	{ PL_POST, "/api/auth/login", login_post, PL_ROLE_PUBLIC },
 	{ PL_POST, "/api/auth/logout", logout_post, PL_ROLE_PUBLIC },
@@ -114,6 +117,9 @@ login_page(struct pl_req *rq, struct pl_resp *rs)
 		return PL_OK;
 	}
 	pl_resp_page(rs, "login", "Sign in");
+	if (pl_query(rq, "next") != NULL)
+		pl_json_set_str(pl_resp_obj(rs), "next",
+		    next_path(pl_query(rq, "next")));
 	return PL_OK;
 }
 
@@ -321,6 +327,8 @@ reset_page(struct pl_req *rq, struct pl_resp *rs)
 		pl_json_set_bool(pl_resp_obj(rs), "invalid", 1);
 	else if (er != PL_OK)
 		return er;
+	else
+		pl_json_set_str(pl_resp_obj(rs), "token", pl_query(rq, "token"));
 	return PL_OK;
 }
 

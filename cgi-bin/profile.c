@@ -6,7 +6,7 @@ static pl_handler profile_get, profile_post, profile_put, password_post;
 
 static const struct pl_route routes[] = {
 	{ PL_GET, "/profile", profile_get, PL_ROLE_AGENT },
-	{ PL_POST, "/profile", profile_post, PL_ROLE_AGENT },
+	{ PL_POST, "/profile", profile_post, PL_ROLE_AGENT, "profile", "Profile" },
 	{ PL_GET, "/api/profile", profile_get, PL_ROLE_AGENT },
 	{ PL_PUT, "/api/profile", profile_put, PL_ROLE_AGENT },
 	{ PL_POST, "/api/profile/password", password_post, PL_ROLE_AGENT },

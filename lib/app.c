@@ -34,6 +34,7 @@
 #include "buf.h"
 #include "config.h"
 #include "db.h"
+#include "dept.h"
 #include "events.h"
 #include "pl_limits.h"
 #include "log.h"
@@ -56,7 +57,7 @@ static _Atomic int             stopping;
 static int                     listen_fd = -1;
 static const struct pl_app    *the_app;
 static pthread_mutex_t         accept_mu = PTHREAD_MUTEX_INITIALIZER;
-static const struct pl_sqlset *sets[8];
+static const struct pl_sqlset *sets[16];
 
 
 const struct pl_config *
@@ -108,6 +109,7 @@ pl_app_boot(const char *name, const struct pl_sqlset *sql, unsigned dbconns)
 	sets[n++] = &pl_events_sql;
 	sets[n++] = &pl_outbox_sql;
 	sets[n++] = &pl_audit_sql;
+	sets[n++] = &pl_dept_sql; /* the department pickers other pages use */
 	if (sql != NULL)
 		sets[n++] = sql;
 	if (pl_dbpool_new(&cfg, sets, n, dbconns ? dbconns : cfg.db_pool,
@@ -239,6 +241,9 @@ front(struct pl_req *rq, struct pl_resp *rs, FCGX_Request *f)
 			return er;
 		}
 	}
+	/* A form refused before its handler runs comes back as the form. */
+	if (rq->route->form != NULL && !rq->api)
+		pl_resp_page(rs, rq->route->form, rq->route->title);
 	if (rq->route->role != PL_ROLE_PUBLIC) {
 		if (rq->sess == NULL)
 			return PL_EAUTH;
@@ -287,8 +292,11 @@ serve(FCGX_Request *f, struct pl_arena *arena)
 		if (FCGX_PutStr(out.p, (int)out.len, f->out) != (int)out.len)
 			er = PL_EHUP;
 	}
-	st = er == PL_OK ? (rs.redirect && !rq.api ? "303" : "200")
-			 : pl_arena_printf(arena, "%d", pl_err_status(er));
+	st = er == PL_OK
+	    ? (rs.redirect && !rq.api
+		      ? "303"
+		      : pl_arena_printf(arena, "%d", rs.status ? rs.status : 200))
+	    : pl_arena_printf(arena, "%d", pl_err_status(er));
 	pl_info("%s %s %s %lldms", FCGX_GetParam("REQUEST_METHOD", f->envp),
 	    rq.path ? rq.path : "-", st, (long long)(pl_now_ms() - t0));
 	json_object_put(rs.data);

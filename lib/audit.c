@@ -81,15 +81,19 @@ pl_audit_list(struct pl_req *rq, struct pl_resp *rs)
 	pl_resp_page(rs, "audit", "Audit log");
 	if ((er = pl_list_parse(rq, sorts, &l)) != PL_OK)
 		return er;
-	if (rq->sess->role == PL_ROLE_SUPER) {
-		if (admin != NULL && *admin != '\0') {
-			if (pl_parse_i64(admin, 1, INT64_MAX, &aid) != PL_OK)
-				return pl_in_fail(rq, "admin_id",
-				    "admin_id is an admin's id.");
-			if ((er = pl_admin_tenant(rq, aid, &tid)) != PL_OK)
-				return er;
-		}
-	} else
+	if (!rq->api)
+		pl_json_set_bool(pl_resp_obj(rs), "is_super",
+		    rq->sess->role == PL_ROLE_SUPER);
+	if (admin != NULL && *admin != '\0') {
+		if (pl_parse_i64(admin, 1, INT64_MAX, &aid) != PL_OK)
+			return pl_in_fail(rq, "admin_id",
+			    "admin_id is an admin's id.");
+		/* An admin may name only itself: any other id is none. */
+		if ((er = pl_admin_tenant(rq, aid, &tid)) != PL_OK)
+			return er;
+		if (!rq->api)
+			pl_json_set_i64(pl_resp_obj(rs), "admin_id", aid);
+	} else if (rq->sess->role != PL_ROLE_SUPER)
 		tid = rq->sess->tenant_id;
 	er = tid != 0
 	    ? pl_db_all(pl_req_db(rq), rq->arena, &pl_audit_sql, A_TENANT,

@@ -169,7 +169,7 @@ pl_in_text(struct pl_req *rq, const char *name, const char *label,
 enum pl_err
 pl_in_only(struct pl_req *rq, const char *const *names)
 {
-	const char *bad = NULL;
+	const char *bad = NULL, *msg;
 
 	if (rq->json != NULL) {
 		json_object_object_foreach(rq->json, k, v) {
@@ -201,7 +201,11 @@ pl_in_only(struct pl_req *rq, const char *const *names)
 	if (bad == NULL)
 		return PL_OK;
 	bad = pl_arena_strdup(rq->arena, bad);
-	return pl_in_fail(rq, bad,
-	    pl_arena_printf(rq->arena, "Unknown field \"%s\".",
-		strlen(bad) > 40 ? "(too long)" : bad));
+	/* Also the form's own message: a page has no place beside a field
+	 * it does not have. */
+	msg = pl_arena_printf(rq->arena, "Unknown field \"%s\".",
+	    strlen(bad) > 40 ? "(too long)" : bad);
+	if (rq->error_msg == NULL)
+		rq->error_msg = msg;
+	return pl_in_fail(rq, bad, msg);
 }

@@ -209,17 +209,26 @@ is_secret_field(const char *k)
 	return strcmp(k, "csrf") == 0 || strstr(k, "password") != NULL;
 }
 
-/* What the user typed (or the query, for a GET), to put back in the form;
- * never passwords. */
+/* The values a form shows: the handler's data (a saved record, or what the
+ * page carries, like a reset token) with, after a POST, what the user typed
+ * on top. Never the query string, so a link cannot fill a form in; never
+ * passwords. */
 static struct json_object *
-form_values(const struct pl_req *rq)
+form_values(const struct pl_req *rq, struct json_object *data)
 {
-	const struct pl_kvlist *l = rq->method == PL_GET ? &rq->query : &rq->form;
-	struct json_object     *o = json_object_new_object();
+	struct json_object *o = json_object_new_object();
 
-	for (size_t i = 0; i < l->n; i++)
-		if (!is_secret_field(l->v[i].key))
-			pl_json_set_str(o, l->v[i].key, l->v[i].val);
+	if (data != NULL && json_object_is_type(data, json_type_object)) {
+		json_object_object_foreach(data, k, v) {
+			if (!is_secret_field(k))
+				json_object_object_add(o, k, json_object_get(v));
+		}
+	}
+	if (rq->method == PL_GET)
+		return o;
+	for (size_t i = 0; i < rq->form.n; i++)
+		if (!is_secret_field(rq->form.v[i].key))
+			pl_json_set_str(o, rq->form.v[i].key, rq->form.v[i].val);
 	return o;
 }
 
@@ -369,7 +378,7 @@ pl_resp_render(struct pl_req *rq, struct pl_resp *rs, enum pl_err er,
 			status = rs->status ? rs->status : 200;
 			render_html(rq, rs, rs->page ? rs->page : "error",
 			    rs->title ? rs->title : "Parley", rs->data,
-			    form_values(rq), NULL, &body);
+			    form_values(rq, rs->data), NULL, &body);
 		} else if (er == PL_EAUTH && rs->page == NULL) {
 			/* A page that needs a session: sign in, then back. */
 			struct pl_buf loc;
@@ -403,7 +412,7 @@ pl_resp_render(struct pl_req *rq, struct pl_resp *rs, enum pl_err er,
 				msg = pl_err_message(er);
 			status = pl_err_status(er);
 			render_html(rq, rs, rs->page, rs->title, rs->data,
-			    form_values(rq), msg, &body);
+			    form_values(rq, rs->data), msg, &body);
 		} else {
 			struct json_object *d = json_object_new_object();
 

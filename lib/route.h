@@ -36,6 +36,10 @@ struct pl_route {
 	const char  *path;    /* "/api/admins/:id/block"; ":name" is a segment */
 	pl_handler  *fn;
 	enum pl_role role;
+	const char  *form;    /* HTML form routes: the template to re-render
+	                       * when the front line refuses the request (bad
+	                       * body, expired CSRF), may be NULL */
+	const char  *title;   /* its page title */
 };
 
 #define PL_MAX_PARAMS 4

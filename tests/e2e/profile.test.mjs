@@ -35,12 +35,18 @@ test('GET /profile shows the e-mail read-only and the editable fields filled in'
 	assert.match(r.text, new RegExp(`<p class="readonly"[^>]*>${htmlEscape(u.email)}</p>`));
 	assert.match(r.text, /cannot be changed/);
 	assert.ok(!/<input[^>]*name="email"/.test(r.text), 'no e-mail input to edit');
-	assert.equal(inputValue(r.text, 'first_name'), u.first_name);
-	assert.equal(inputValue(r.text, 'last_name'), u.last_name);
-	assert.equal(inputValue(r.text, 'phone'), u.phone);
 	for (const f of ['current_password', 'password', 'password_confirm'])
 		assert.match(r.text, new RegExp(`<input[^>]*name="${f}"[^>]*type="password"`), f);
 	assert.ok(r.csrf);
+	assert.deepEqual(
+		['first_name', 'last_name', 'phone'].map((f) => inputValue(r.text, f)),
+		[u.first_name, u.last_name, u.phone],
+		'the form shows the saved name and phone (see the report: GET /profile leaves them empty)',
+	);
+	// The form's values come from the account, not from the address bar.
+	const q = await c.get('/profile?first_name=Mallory&phone=%2B1%20900%20555%200000');
+	assert.equal(q.status, 200);
+	assert.notEqual(inputValue(q.text, 'first_name'), 'Mallory', 'a link cannot prefill the profile form');
 });
 
 test('name and phone are updated through the form', async () => {
@@ -56,25 +62,33 @@ test('name and phone are updated through the form', async () => {
 	});
 	assert.equal(r.status, 303, formError(r.text) || fieldError(r.text, 'phone') || r.text.slice(0, 200));
 	assert.equal(r.location, '/profile');
-	const after = await c.get('/profile');
-	assert.equal(flashOf(after.text), 'Your profile was saved.');
-	assert.equal(inputValue(after.text, 'first_name'), 'Dorothy', 'trimmed');
-	assert.equal(inputValue(after.text, 'last_name'), 'Vaughan');
-	assert.equal(inputValue(after.text, 'phone'), '(555) 010-9911');
-	assert.ok(after.text.includes('Dorothy Vaughan'), 'the top bar shows the new name');
-	// The flash shows once.
-	assert.equal(flashOf((await c.get('/profile')).text), undefined);
-
 	const p = await profileOf(u.email, u.password);
-	assert.equal(p.first_name, 'Dorothy');
+	assert.equal(p.first_name, 'Dorothy', 'saved, trimmed');
+	assert.equal(p.last_name, 'Vaughan');
 	assert.equal(p.phone, '(555) 010-9911');
 	assert.equal(p.email, u.email);
 
+	const after = await c.get('/profile');
+	assert.equal(flashOf(after.text), 'Your profile was saved.');
+	assert.ok(after.text.includes('Dorothy Vaughan'), 'the top bar shows the new name');
+	// The flash shows once.
+	const later = await c.get('/profile');
+	assert.equal(flashOf(later.text), undefined);
+
 	// The phone is optional on the profile: it can be cleared.
-	const page2 = await c.get('/profile');
-	const r2 = await c.postForm('/profile', { csrf: page2.csrf, action: 'account', first_name: 'Dorothy', last_name: 'Vaughan', phone: '' });
+	const r2 = await c.postForm('/profile', { csrf: later.csrf, action: 'account', first_name: 'Dorothy', last_name: 'Vaughan', phone: '' });
 	assert.equal(r2.status, 303);
 	assert.equal((await profileOf(u.email, u.password)).phone, '');
+
+	// And the form shows the saved values (see the report: it shows none).
+	const r3 = await c.postForm('/profile', { csrf: later.csrf, action: 'account', first_name: 'Dorothy', last_name: 'Vaughan', phone: '(555) 010-9911' });
+	assert.equal(r3.status, 303);
+	const shown = await c.get('/profile');
+	assert.deepEqual(
+		['first_name', 'last_name', 'phone'].map((f) => inputValue(shown.text, f)),
+		['Dorothy', 'Vaughan', '(555) 010-9911'],
+		'GET /profile shows the saved name and phone in the form',
+	);
 });
 
 test('a bad phone gets 400 beside the field, keeps what was typed, and saves nothing', async () => {
@@ -236,7 +250,13 @@ test('the JSON API: GET and PUT /api/profile and POST /api/profile/password with
 
 	const ch = await c.postJSON('/api/profile/password', { current_password: u.password, password: pw, password_confirm: pw }, { bearer: tok });
 	assert.equal(ch.status, 200, ch.text);
-	assert.deepEqual(ch.json, { success: true, data: { changed: true } });
+	assert.equal(ch.json.success, true);
+	assert.equal(ch.json.data.changed, true);
+	if (ch.json.data.token !== undefined) {
+		// A bearer caller gets a fresh token to go on with.
+		assert.notEqual(ch.json.data.token, tok);
+		assert.equal((await c.get('/api/profile', { bearer: ch.json.data.token })).status, 200);
+	}
 
 	// The token issued before the change is refused from now on.
 	const stale = await c.get('/api/profile', { bearer: tok });

@@ -241,15 +241,17 @@ front(struct pl_req *rq, struct pl_resp *rs, FCGX_Request *f)
 			return er;
 		}
 	}
-	/* A form refused before its handler runs comes back as the form. */
-	if (rq->route->form != NULL && !rq->api)
-		pl_resp_page(rs, rq->route->form, rq->route->title);
 	if (rq->route->role != PL_ROLE_PUBLIC) {
 		if (rq->sess == NULL)
 			return PL_EAUTH;
 		if (rq->sess->role < rq->route->role)
 			return PL_EPERM;
 	}
+	/* A form refused before its handler runs (bad body, expired CSRF)
+	 * comes back as the form; after the role check, so that a 401 still
+	 * goes to sign-in and a 403 is not dressed as a form. */
+	if (rq->route->form != NULL && !rq->api)
+		pl_resp_page(rs, rq->route->form, rq->route->title);
 	if (rq->method != PL_GET) {
 		if ((er = body_read(rq, f)) != PL_OK)
 			return er;
@@ -344,6 +346,8 @@ signal_main(void *arg)
 	return NULL;
 }
 
+static struct stat listen_st; /* to unlink only our own socket at exit */
+
 static int
 socket_open(const char *path)
 {
@@ -366,6 +370,8 @@ socket_open(const char *path)
 		chmod(path, 0660);
 	} else
 		chmod(path, 0600);
+	if (stat(path, &listen_st) == -1)
+		memset(&listen_st, 0, sizeof(listen_st));
 	return fd;
 }
 
@@ -455,7 +461,15 @@ pl_app_main(const struct pl_app *app, int argc, char *argv[])
 	pthread_join(sigtid, NULL);
 	free(tids);
 	close(listen_fd);
-	unlink(sock);
+	/* Another instance may have taken the path over since (a restart
+	 * that overlapped): remove the socket only if it is still ours. */
+	{
+		struct stat st;
+
+		if (stat(sock, &st) == 0 && st.st_ino == listen_st.st_ino &&
+		    st.st_dev == listen_st.st_dev)
+			unlink(sock);
+	}
 	pl_info("stopped");
 	rc = 0;
 out:

@@ -238,37 +238,6 @@ contacts_new(struct pl_req *rq, struct pl_resp *rs)
 	return PL_OK;
 }
 
-/* The agent_id of a create body (the super admin and an admin only). */
-static enum pl_err
-body_agent(struct pl_req *rq, int64_t *id)
-{
-	static const char   msg[] = "Choose the agent this contact is for.";
-	struct json_object *v;
-	const char         *s;
-	long long           x;
-
-	*id = 0;
-	if (rq->json != NULL) {
-		if (!json_object_object_get_ex(rq->json, "agent_id", &v) ||
-		    v == NULL)
-			return pl_in_fail(rq, "agent_id", msg);
-		if (!json_object_is_type(v, json_type_int) ||
-		    (x = json_object_get_int64(v)) < 1)
-			return pl_in_fail(
-			    rq, "agent_id", "agent_id is an agent's id.");
-	} else {
-		if (pl_in_text(rq, "agent_id", "Agent", 0, 20, &s) != PL_OK)
-			return PL_EINVAL;
-		if (*s == '\0')
-			return pl_in_fail(rq, "agent_id", msg);
-		if (pl_parse_i64(s, 1, INT64_MAX, &x) != PL_OK)
-			return pl_in_fail(
-			    rq, "agent_id", "agent_id is an agent's id.");
-	}
-	*id = x;
-	return PL_OK;
-}
-
 /*
  * POST /contacts, POST /api/contacts {name, email, phone, website} and, for
  * the super admin and an admin, agent_id.
@@ -295,7 +264,8 @@ contacts_create(struct pl_req *rq, struct pl_resp *rs)
 	form_data(rq, rs, NULL, NULL);
 	pl_in_only(rq, picks_agent(rq) ? admin_fields : fields);
 	if (picks_agent(rq))
-		body_agent(rq, &aid);
+		pl_in_id(rq, "agent_id", PL_REQUIRED,
+		    "Choose the agent this contact is for.", &aid);
 	pl_contact_input(rq, &f);
 	if (aid != 0) {
 		/* Another tenant's agent is one that does not exist: 404 when

@@ -55,8 +55,8 @@ next_path(const char *next)
 		return "/";
 	for (const char *p = next; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			(*p >= '0' && *p <= '9') || *p == '/' || *p == '-' ||
-			*p == '_' || *p == '.'))
+		        (*p >= '0' && *p <= '9') || *p == '/' || *p == '-' ||
+		        *p == '_' || *p == '.'))
 			return "/";
 	return next;
 }
@@ -80,12 +80,12 @@ home(struct pl_req *rq, struct pl_resp *rs)
 		{ "/agents", "Agents",
 		    "The people who answer chats, and supervisors.",
 		    PL_ROLE_ADMIN },
-		{ "/contacts", "Contacts",
-		    "The people who chat with you.", PL_ROLE_AGENT },
+		{ "/contacts", "Contacts", "The people who chat with you.",
+		    PL_ROLE_AGENT },
 		{ "/audit", "Audit log", "Who changed what, and when.",
 		    PL_ROLE_ADMIN },
-		{ "/profile", "Your profile",
-		    "Your name, phone and password.", PL_ROLE_AGENT },
+		{ "/profile", "Your profile", "Your name, phone and password.",
+		    PL_ROLE_AGENT },
 	};
 	struct json_object *a = json_object_new_array();
 
@@ -118,8 +118,8 @@ login_page(struct pl_req *rq, struct pl_resp *rs)
 	}
 	pl_resp_page(rs, "login", "Sign in");
 	if (pl_query(rq, "next") != NULL)
-		pl_json_set_str(pl_resp_obj(rs), "next",
-		    next_path(pl_query(rq, "next")));
+		pl_json_set_str(
+		    pl_resp_obj(rs), "next", next_path(pl_query(rq, "next")));
 	return PL_OK;
 }
 
@@ -134,9 +134,9 @@ login_post(struct pl_req *rq, struct pl_resp *rs)
 {
 	static const char *const fields[] = { "email", "password", "next",
 		NULL };
-	const char *email, *password, *next;
-	int64_t     uid, pwv;
-	enum pl_err er;
+	const char              *email, *password, *next;
+	int64_t                  uid, pwv;
+	enum pl_err              er;
 
 	pl_resp_page(rs, "login", "Sign in");
 	pl_in_only(rq, fields);
@@ -152,8 +152,8 @@ login_post(struct pl_req *rq, struct pl_resp *rs)
 	    PL_OK)
 		return er;
 	if (rq->api) {
-		pl_json_set_str(pl_resp_obj(rs), "token",
-		    pl_sess_jwt(rq, uid, pwv));
+		pl_json_set_str(
+		    pl_resp_obj(rs), "token", pl_sess_jwt(rq, uid, pwv));
 		return PL_OK;
 	}
 	if ((er = pl_sess_start(rq, rs, uid, 0)) != PL_OK)
@@ -193,8 +193,9 @@ new_password(struct pl_req *rq, bool confirm_required, const char **pw)
 	if (**pw && (why = pl_valid_password(*pw)) != NULL)
 		pl_in_fail(rq, "password", why);
 	else if (**pw && (confirm_required || *confirm) &&
-	    strcmp(*pw, confirm) != 0)
-		pl_in_fail(rq, "password_confirm", "The passwords do not match.");
+	         strcmp(*pw, confirm) != 0)
+		pl_in_fail(
+		    rq, "password_confirm", "The passwords do not match.");
 }
 
 /* A required person's name, phone and e-mail, validated. */
@@ -204,9 +205,10 @@ person(struct pl_req *rq, const char **first, const char **last,
 {
 	const char *why;
 
-	pl_in_text(rq, "first_name", "First name", PL_REQUIRED, PL_NAME_MAX,
-	    first);
-	pl_in_text(rq, "last_name", "Last name", PL_REQUIRED, PL_NAME_MAX, last);
+	pl_in_text(
+	    rq, "first_name", "First name", PL_REQUIRED, PL_NAME_MAX, first);
+	pl_in_text(
+	    rq, "last_name", "Last name", PL_REQUIRED, PL_NAME_MAX, last);
 	pl_in_text(rq, "phone", "Phone", PL_REQUIRED, PL_PHONE_MAX, phone);
 	if (**first && (why = pl_valid_name(*first)) != NULL)
 		pl_in_fail(rq, "first_name", why);
@@ -242,10 +244,10 @@ signup_post(struct pl_req *rq, struct pl_resp *rs)
 {
 	static const char *const fields[] = { "first_name", "last_name",
 		"phone", "email", "password", "password_confirm", NULL };
-	const char         *first, *last, *phone, *email, *pw, *why;
-	struct json_object *o;
-	int64_t             uid;
-	enum pl_err         er;
+	const char              *first, *last, *phone, *email, *pw, *why;
+	struct json_object      *o;
+	int64_t                  uid;
+	enum pl_err              er;
 
 	pl_resp_page(rs, "signup", "Create your account");
 	pl_in_only(rq, fields);
@@ -262,7 +264,8 @@ signup_post(struct pl_req *rq, struct pl_resp *rs)
 	if (rq->api) {
 		o = pl_resp_obj(rs);
 		pl_json_set_i64(o, "id", uid);
-		pl_json_set_str(o, "email", pl_email_normalize(rq->arena, email));
+		pl_json_set_str(
+		    o, "email", pl_email_normalize(rq->arena, email));
 		pl_json_set_str(o, "role", "admin");
 		pl_json_set_str(o, "first_name", first);
 		pl_json_set_str(o, "last_name", last);
@@ -297,8 +300,8 @@ static enum pl_err
 forgot_post(struct pl_req *rq, struct pl_resp *rs)
 {
 	static const char *const fields[] = { "email", NULL };
-	const char *email, *why;
-	enum pl_err er;
+	const char              *email, *why;
+	enum pl_err              er;
 
 	pl_resp_page(rs, "forgot", "Forgot password");
 	pl_in_only(rq, fields);
@@ -328,7 +331,8 @@ reset_page(struct pl_req *rq, struct pl_resp *rs)
 	else if (er != PL_OK)
 		return er;
 	else
-		pl_json_set_str(pl_resp_obj(rs), "token", pl_query(rq, "token"));
+		pl_json_set_str(
+		    pl_resp_obj(rs), "token", pl_query(rq, "token"));
 	return PL_OK;
 }
 
@@ -343,9 +347,9 @@ reset_post(struct pl_req *rq, struct pl_resp *rs)
 {
 	static const char *const fields[] = { "token", "password",
 		"password_confirm", NULL };
-	const char *token, *pw;
-	int64_t     uid;
-	enum pl_err er;
+	const char              *token, *pw;
+	int64_t                  uid;
+	enum pl_err              er;
 
 	pl_resp_page(rs, "reset", "Set a new password");
 	pl_in_only(rq, fields);
@@ -379,7 +383,7 @@ reset_post(struct pl_req *rq, struct pl_resp *rs)
 static enum pl_err
 me_get(struct pl_req *rq, struct pl_resp *rs)
 {
-	struct json_object *o = pl_resp_obj(rs);
+	struct json_object   *o = pl_resp_obj(rs);
 	const struct pl_sess *s = rq->sess;
 
 	pl_json_set_i64(o, "id", s->user_id);
@@ -405,25 +409,12 @@ static enum pl_err
 emulate_post(struct pl_req *rq, struct pl_resp *rs)
 {
 	static const char *const fields[] = { "user_id", NULL };
-	const char *id;
-	long long   target;
-	enum pl_err er;
+	int64_t                  target;
+	enum pl_err              er;
 
 	pl_in_only(rq, fields);
-	if (rq->json != NULL) {
-		struct json_object *v;
-
-		if (!json_object_object_get_ex(rq->json, "user_id", &v) ||
-		    !json_object_is_type(v, json_type_int) ||
-		    (target = json_object_get_int64(v)) < 1)
-			return pl_in_fail(rq, "user_id", "user_id is a user's id.");
-	} else {
-		pl_in_text(rq, "user_id", "User", PL_REQUIRED, 20, &id);
-		if (pl_in_check(rq) != PL_OK)
-			return PL_EINVAL;
-		if (pl_parse_i64(id, 1, INT64_MAX, &target) != PL_OK)
-			return pl_in_fail(rq, "user_id", "user_id is a user's id.");
-	}
+	pl_in_id(
+	    rq, "user_id", PL_REQUIRED, "user_id is a user's id.", &target);
 	if ((er = pl_in_check(rq)) != PL_OK)
 		return er;
 	if ((er = pl_sess_emulate(rq, rs, target)) != PL_OK)

@@ -31,8 +31,8 @@ main(int argc, char *argv[])
 	return pl_app_main(&app, argc, argv);
 }
 
-#define MAX_EVENTS   100
-#define SLICE_MS     5000 /* how often a parked poll checks its client */
+#define MAX_EVENTS 100
+#define SLICE_MS   5000 /* how often a parked poll checks its client */
 
 /* The streams a signed-in user follows. */
 static size_t
@@ -43,8 +43,8 @@ streams_of(struct pl_req *rq, const char **skeys)
 
 	skeys[n++] = pl_user_stream(rq->arena, s->user_id);
 	if (s->tenant_id != 0)
-		skeys[n++] = pl_arena_printf(rq->arena, "tenant-%lld",
-		    (long long)s->tenant_id);
+		skeys[n++] = pl_arena_printf(
+		    rq->arena, "tenant-%lld", (long long)s->tenant_id);
 	else
 		skeys[n++] = "platform";
 	return n;
@@ -72,7 +72,8 @@ events_get(struct pl_req *rq, struct pl_resp *rs)
 	int64_t             deadline;
 	enum pl_err         er;
 
-	if (tmo != NULL && pl_parse_i64(tmo, 0, PL_POLL_SECONDS, &secs) != PL_OK)
+	if (tmo != NULL &&
+	    pl_parse_i64(tmo, 0, PL_POLL_SECONDS, &secs) != PL_OK)
 		return pl_in_fail(rq, "timeout",
 		    "timeout is a whole number of seconds from 0 to 25.");
 	if (text == NULL) {
@@ -94,15 +95,15 @@ events_get(struct pl_req *rq, struct pl_resp *rs)
 		 * below returns at once instead of missing it. */
 		pl_notify_snapshot(slots, n, vals);
 		if ((er = pl_events_read(pl_req_db(rq), rq->arena, &c,
-			 MAX_EVENTS, &ev, &nev)) != PL_OK)
+		         MAX_EVENTS, &ev, &nev)) != PL_OK)
 			return er;
 		if (nev > 0 || pl_stopping())
 			break;
 		pl_req_db_release(rq);
 		if (!pl_notify_wait(slots, vals, n,
-			deadline - pl_now_ms() > SLICE_MS
-			    ? pl_now_ms() + SLICE_MS
-			    : deadline)) {
+		        deadline - pl_now_ms() > SLICE_MS
+		            ? pl_now_ms() + SLICE_MS
+		            : deadline)) {
 			if (pl_now_ms() >= deadline || pl_stopping())
 				break;
 			if (pl_req_peer_gone(rq))
@@ -116,8 +117,8 @@ reply:
 		struct json_object *d = json_tokener_parse(ev[i].data);
 
 		pl_json_set_str(e, "event", ev[i].name);
-		json_object_object_add(e, "data",
-		    d ? d : json_object_new_object());
+		json_object_object_add(
+		    e, "data", d ? d : json_object_new_object());
 		pl_json_set_str(e, "stream", ev[i].skey);
 		pl_json_set_i64(e, "seq", (long long)ev[i].seq);
 		json_object_array_add(list, e);

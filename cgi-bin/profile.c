@@ -6,7 +6,8 @@ static pl_handler profile_get, profile_post, profile_put, password_post;
 
 static const struct pl_route routes[] = {
 	{ PL_GET, "/profile", profile_get, PL_ROLE_AGENT },
-	{ PL_POST, "/profile", profile_post, PL_ROLE_AGENT, "profile", "Profile" },
+	{ PL_POST, "/profile", profile_post, PL_ROLE_AGENT, "profile",
+	    "Profile" },
 	{ PL_GET, "/api/profile", profile_get, PL_ROLE_AGENT },
 	{ PL_PUT, "/api/profile", profile_put, PL_ROLE_AGENT },
 	{ PL_POST, "/api/profile/password", password_post, PL_ROLE_AGENT },
@@ -64,9 +65,10 @@ account_save(struct pl_req *rq)
 	const char *first, *last, *phone, *why;
 	enum pl_err er;
 
-	pl_in_text(rq, "first_name", "First name", PL_REQUIRED, PL_NAME_MAX,
-	    &first);
-	pl_in_text(rq, "last_name", "Last name", PL_REQUIRED, PL_NAME_MAX, &last);
+	pl_in_text(
+	    rq, "first_name", "First name", PL_REQUIRED, PL_NAME_MAX, &first);
+	pl_in_text(
+	    rq, "last_name", "Last name", PL_REQUIRED, PL_NAME_MAX, &last);
 	pl_in_text(rq, "phone", "Phone", 0, PL_PHONE_MAX, &phone);
 	if (*first && (why = pl_valid_name(first)) != NULL)
 		pl_in_fail(rq, "first_name", why);
@@ -94,7 +96,8 @@ password_save(struct pl_req *rq)
 	if (*pw && (why = pl_valid_password(pw)) != NULL)
 		pl_in_fail(rq, "password", why);
 	else if (*pw && *confirm && strcmp(pw, confirm) != 0)
-		pl_in_fail(rq, "password_confirm", "The passwords do not match.");
+		pl_in_fail(
+		    rq, "password_confirm", "The passwords do not match.");
 	if ((er = pl_in_check(rq)) != PL_OK)
 		return er;
 	return pl_user_password_change(rq, cur, pw);
@@ -112,8 +115,8 @@ profile_post(struct pl_req *rq, struct pl_resp *rs)
 		"last_name", "phone", NULL };
 	static const char *const password[] = { "action", "current_password",
 		"password", "password_confirm", NULL };
-	const char *action = pl_kv_get(&rq->form, "action");
-	enum pl_err er;
+	const char              *action = pl_kv_get(&rq->form, "action");
+	enum pl_err              er;
 
 	pl_resp_page(rs, "profile", "Profile");
 	/* The page shows the saved e-mail even when the form comes back. */
@@ -143,7 +146,7 @@ profile_put(struct pl_req *rq, struct pl_resp *rs)
 {
 	static const char *const fields[] = { "first_name", "last_name",
 		"phone", NULL };
-	enum pl_err er;
+	enum pl_err              er;
 
 	pl_in_only(rq, fields);
 	if ((er = account_save(rq)) != PL_OK)
@@ -162,7 +165,7 @@ password_post(struct pl_req *rq, struct pl_resp *rs)
 {
 	static const char *const fields[] = { "current_password", "password",
 		"password_confirm", NULL };
-	enum pl_err er;
+	enum pl_err              er;
 
 	pl_in_only(rq, fields);
 	if ((er = password_save(rq)) != PL_OK)
@@ -175,8 +178,8 @@ password_post(struct pl_req *rq, struct pl_resp *rs)
 
 		if ((er = pl_user_get(rq, rq->sess->user_id, &u)) != PL_OK)
 			return er;
-		pl_json_set_str(pl_resp_obj(rs), "token",
-		    pl_sess_jwt(rq, u.id, u.pwv));
+		pl_json_set_str(
+		    pl_resp_obj(rs), "token", pl_sess_jwt(rq, u.id, u.pwv));
 	}
 	return PL_OK;
 }

@@ -328,47 +328,14 @@ pl_agent_input(
 	return pl_in_check(rq);
 }
 
-/* admin_id as sent: a JSON integer or digits in a string, or form digits.
- * Missing, null or empty: 0. */
-static enum pl_err
-admin_id_read(struct pl_req *rq, int64_t *out)
-{
-	static const char   msg[] = "Choose an admin from the list.";
-	struct json_object *v;
-	const char         *s = NULL;
-	long long           n;
-
-	*out = 0;
-	if (rq->json != NULL) {
-		if (!json_object_object_get_ex(rq->json, "admin_id", &v) ||
-		    v == NULL)
-			return PL_OK;
-		if (json_object_is_type(v, json_type_int)) {
-			if ((n = json_object_get_int64(v)) < 1)
-				return pl_in_fail(rq, "admin_id", msg);
-			*out = n;
-			return PL_OK;
-		}
-		if (!json_object_is_type(v, json_type_string))
-			return pl_in_fail(rq, "admin_id", msg);
-		s = json_object_get_string(v);
-	} else
-		s = pl_kv_get(&rq->form, "admin_id");
-	if (s == NULL || *s == '\0')
-		return PL_OK;
-	if (pl_parse_i64(s, 1, INT64_MAX, &n) != PL_OK)
-		return pl_in_fail(rq, "admin_id", msg);
-	*out = n;
-	return PL_OK;
-}
-
 enum pl_err
 pl_agent_admin_input(struct pl_req *rq, int64_t *admin_id, int64_t *tenant_id)
 {
 	enum pl_err er;
 
 	*tenant_id = 0;
-	if ((er = admin_id_read(rq, admin_id)) != PL_OK)
+	if ((er = pl_in_id(rq, "admin_id", 0, "Choose an admin from the list.",
+	         admin_id)) != PL_OK)
 		return er;
 	if (*admin_id == 0) {
 		if (rq->sess->role == PL_ROLE_SUPER)

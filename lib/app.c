@@ -47,8 +47,8 @@
 #include "tmpl.h"
 #include "user.h"
 
-void pl_resp_render(struct pl_req *rq, struct pl_resp *rs, enum pl_err er,
-    struct pl_buf *out);
+void pl_resp_render(
+    struct pl_req *rq, struct pl_resp *rs, enum pl_err er, struct pl_buf *out);
 
 static struct pl_config        cfg;
 static struct pl_dbpool       *pool;
@@ -58,7 +58,6 @@ static int                     listen_fd = -1;
 static const struct pl_app    *the_app;
 static pthread_mutex_t         accept_mu = PTHREAD_MUTEX_INITIALIZER;
 static const struct pl_sqlset *sets[16];
-
 
 const struct pl_config *
 pl_cfg(void)
@@ -112,8 +111,8 @@ pl_app_boot(const char *name, const struct pl_sqlset *sql, unsigned dbconns)
 	sets[n++] = &pl_dept_sql; /* the department pickers other pages use */
 	if (sql != NULL)
 		sets[n++] = sql;
-	if (pl_dbpool_new(&cfg, sets, n, dbconns ? dbconns : cfg.db_pool,
-		&pool) != PL_OK)
+	if (pl_dbpool_new(
+	        &cfg, sets, n, dbconns ? dbconns : cfg.db_pool, &pool) != PL_OK)
 		return 1;
 	if (pl_notify_open(cfg.notify_file) != PL_OK)
 		return 1;
@@ -141,7 +140,7 @@ pl_req_peer_gone(const struct pl_req *rq)
 	struct pollfd       p = { .fd = f->ipcFd, .events = POLLRDHUP };
 
 	return poll(&p, 1, 0) == 1 &&
-	    (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+	       (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
 }
 
 static enum pl_err
@@ -163,7 +162,7 @@ body_read(struct pl_req *rq, FCGX_Request *f)
 	if (ct == NULL)
 		ct = "";
 	if (len > (strncmp(ct, "multipart/form-data", 19) == 0 ? PL_MAX_UPLOAD
-							       : PL_MAX_BODY)) {
+	                                                       : PL_MAX_BODY)) {
 		rq->error_msg = "The request is too large.";
 		return PL_ETOOBIG;
 	}
@@ -172,8 +171,8 @@ body_read(struct pl_req *rq, FCGX_Request *f)
 	if (got != (int)len)
 		return PL_EHUP;
 	if (strncmp(ct, "application/x-www-form-urlencoded", 33) == 0)
-		er = pl_parse_urlencoded(rq->arena, body, (size_t)len, &rq->form,
-		    &pe);
+		er = pl_parse_urlencoded(
+		    rq->arena, body, (size_t)len, &rq->form, &pe);
 	else if (strncmp(ct, "multipart/form-data", 19) == 0)
 		er = pl_parse_multipart(rq->arena, ct, body, (size_t)len,
 		    &rq->form, &rq->files, &pe);
@@ -183,7 +182,8 @@ body_read(struct pl_req *rq, FCGX_Request *f)
 		return pl_in_fail(rq, NULL,
 		    "Send application/json, a form, or multipart/form-data.");
 	if (er != PL_OK) {
-		rq->error_msg = pe.msg ? pe.msg : "The request body is malformed.";
+		rq->error_msg =
+		    pe.msg ? pe.msg : "The request body is malformed.";
 		if (pe.field != NULL)
 			pl_in_fail(rq, pe.field, rq->error_msg);
 	}
@@ -211,8 +211,8 @@ front(struct pl_req *rq, struct pl_resp *rs, FCGX_Request *f)
 		rq->path = "/";
 		return pl_in_fail(rq, NULL, "Bad request path.");
 	}
-	rq->api = strncmp(rq->path, "/api/", 5) == 0 ||
-	    strcmp(rq->path, "/api") == 0;
+	rq->api =
+	    strncmp(rq->path, "/api/", 5) == 0 || strcmp(rq->path, "/api") == 0;
 	rq->client_addr = FCGX_GetParam("REMOTE_ADDR", f->envp);
 	if (rq->client_addr == NULL)
 		rq->client_addr = "";
@@ -236,7 +236,7 @@ front(struct pl_req *rq, struct pl_resp *rs, FCGX_Request *f)
 		if (strlen(qs) > PL_MAX_QUERY)
 			return PL_ETOOBIG;
 		if ((er = pl_parse_urlencoded(rq->arena, qs, strlen(qs),
-			 &rq->query, &pe)) != PL_OK) {
+		         &rq->query, &pe)) != PL_OK) {
 			rq->error_msg = pe.msg;
 			return er;
 		}
@@ -295,10 +295,10 @@ serve(FCGX_Request *f, struct pl_arena *arena)
 			er = PL_EHUP;
 	}
 	st = er == PL_OK
-	    ? (rs.redirect && !rq.api
-		      ? "303"
-		      : pl_arena_printf(arena, "%d", rs.status ? rs.status : 200))
-	    : pl_arena_printf(arena, "%d", pl_err_status(er));
+	         ? (rs.redirect && !rq.api ? "303"
+	                                   : pl_arena_printf(arena, "%d",
+	                                         rs.status ? rs.status : 200))
+	         : pl_arena_printf(arena, "%d", pl_err_status(er));
 	pl_info("%s %s %s %lldms", FCGX_GetParam("REQUEST_METHOD", f->envp),
 	    rq.path ? rq.path : "-", st, (long long)(pl_now_ms() - t0));
 	json_object_put(rs.data);
@@ -394,7 +394,8 @@ pl_app_main(const struct pl_app *app, int argc, char *argv[])
 			sock = optarg;
 			break;
 		case 't':
-			if (pl_parse_i64(optarg, 1, 100000, &nthreads) != PL_OK) {
+			if (pl_parse_i64(optarg, 1, 100000, &nthreads) !=
+			    PL_OK) {
 				fprintf(stderr, "%s: -t takes 1..100000\n",
 				    app->name);
 				return 2;
@@ -407,7 +408,8 @@ pl_app_main(const struct pl_app *app, int argc, char *argv[])
 		}
 	}
 	if (sock == NULL) {
-		fprintf(stderr, "usage: %s -s SOCKET [-t THREADS]\n", app->name);
+		fprintf(
+		    stderr, "usage: %s -s SOCKET [-t THREADS]\n", app->name);
 		return 2;
 	}
 #ifdef PL_SANITIZERS

@@ -42,8 +42,8 @@ int pl_stopping(void);
  * logging, libraries, the database pool with the library's and these
  * statements, the notify area. Returns 0 or non-zero (logged).
  */
-int  pl_app_boot(const char *name, const struct pl_sqlset *sql,
-     unsigned dbconns);
+int pl_app_boot(
+    const char *name, const struct pl_sqlset *sql, unsigned dbconns);
 void pl_app_shutdown(void);
 /* Ask every waiter to stop (signal handlers in tools call it). */
 void pl_app_stop(void);

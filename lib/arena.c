@@ -135,8 +135,9 @@ pl_arena_realloc(struct pl_arena *a, void *p, size_t oldn, size_t newn)
 	if (p != NULL && newn <= oldn)
 		return p;
 	/* The last allocation of the newest block can grow in place. */
-	if (p != NULL && (unsigned char *)p + ((oldn + ALIGN - 1) &
-	    ~(size_t)(ALIGN - 1)) == b->data + b->used &&
+	if (p != NULL &&
+	    (unsigned char *)p + ((oldn + ALIGN - 1) & ~(size_t)(ALIGN - 1)) ==
+	        b->data + b->used &&
 	    newn <= b->cap - ((unsigned char *)p - b->data)) {
 		size_t start = (size_t)((unsigned char *)p - b->data);
 		size_t need = (newn + ALIGN - 1) & ~(size_t)(ALIGN - 1);

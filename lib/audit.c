@@ -14,19 +14,19 @@
 
 enum {
 	A_INSERT,
-	A_ALL,      /* super admin, newest first */
-	A_TENANT,   /* one tenant's */
+	A_ALL,    /* super admin, newest first */
+	A_TENANT, /* one tenant's */
 	A__MAX
 };
 
-#define A_COLS                                                                \
-	"SELECT a.id, COALESCE(a.tenant_id, 0), a.actor_id,"                  \
-	" COALESCE(a.acting_as_id, 0), a.action, a.target_type,"              \
-	" COALESCE(a.target_id, 0), a.summary, a.created_at,"                 \
-	" CONCAT(u.first_name, ' ', u.last_name), u.email,"                   \
-	" CONCAT(e.first_name, ' ', e.last_name), COALESCE(t.company, '')"    \
-	" FROM audit_log a JOIN users u ON u.id = a.actor_id"                 \
-	" LEFT JOIN users e ON e.id = a.acting_as_id"                         \
+#define A_COLS                                                                 \
+	"SELECT a.id, COALESCE(a.tenant_id, 0), a.actor_id,"                   \
+	" COALESCE(a.acting_as_id, 0), a.action, a.target_type,"               \
+	" COALESCE(a.target_id, 0), a.summary, a.created_at,"                  \
+	" CONCAT(u.first_name, ' ', u.last_name), u.email,"                    \
+	" CONCAT(e.first_name, ' ', e.last_name), COALESCE(t.company, '')"     \
+	" FROM audit_log a JOIN users u ON u.id = a.actor_id"                  \
+	" LEFT JOIN users e ON e.id = a.acting_as_id"                          \
 	" LEFT JOIN tenants t ON t.id = a.tenant_id"
 
 static const char *const stmts[A__MAX] = {
@@ -34,8 +34,9 @@ static const char *const stmts[A__MAX] = {
 	    "INSERT INTO audit_log (tenant_id, actor_id, acting_as_id, action,"
 	    " target_type, target_id, summary) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[A_ALL] = A_COLS " ORDER BY a.id DESC LIMIT ? OFFSET ?",
-	[A_TENANT] = A_COLS " WHERE a.tenant_id = ? ORDER BY a.id DESC"
-			    " LIMIT ? OFFSET ?",
+	[A_TENANT] = A_COLS
+	" WHERE a.tenant_id = ? ORDER BY a.id DESC"
+	" LIMIT ? OFFSET ?",
 };
 
 const struct pl_sqlset pl_audit_sql = { "audit", stmts, A__MAX };
@@ -46,8 +47,8 @@ pl_audit(struct pl_req *rq, struct pl_db *db, int64_t tenant_id,
     const char *summary)
 {
 	const struct pl_sess *s = rq->sess;
-	int64_t               actor = s->real_user_id ? s->real_user_id : s->user_id;
-	char                  sum[501];
+	int64_t actor = s->real_user_id ? s->real_user_id : s->user_id;
+	char    sum[501];
 
 	/* Bound the summary to the column, on a character boundary. */
 	snprintf(sum, sizeof(sum), "%s", summary ? summary : "");
@@ -60,9 +61,9 @@ pl_audit(struct pl_req *rq, struct pl_db *db, int64_t tenant_id,
 	}
 	return pl_db_exec(db, &pl_audit_sql, A_INSERT,
 	    PL_ARGS(tenant_id ? PL_I64(tenant_id) : PL_NULLV, PL_I64(actor),
-		s->real_user_id ? PL_I64(s->user_id) : PL_NULLV,
-		PL_STR(action), PL_STR(target_type),
-		target_id ? PL_I64(target_id) : PL_NULLV, PL_STR(sum)),
+	        s->real_user_id ? PL_I64(s->user_id) : PL_NULLV, PL_STR(action),
+	        PL_STR(target_type), target_id ? PL_I64(target_id) : PL_NULLV,
+	        PL_STR(sum)),
 	    NULL, NULL);
 }
 
@@ -70,13 +71,13 @@ enum pl_err
 pl_audit_list(struct pl_req *rq, struct pl_resp *rs)
 {
 	static const char *const sorts[] = { "newest", NULL };
-	const char         *admin = pl_query(rq, "admin_id");
-	struct pl_list      l;
-	struct pl_rows      rows;
-	struct json_object *items;
-	long long           aid = 0;
-	int64_t             tid = 0;
-	enum pl_err         er;
+	const char              *admin = pl_query(rq, "admin_id");
+	struct pl_list           l;
+	struct pl_rows           rows;
+	struct json_object      *items;
+	long long                aid = 0;
+	int64_t                  tid = 0;
+	enum pl_err              er;
 
 	pl_resp_page(rs, "audit", "Audit log");
 	if ((er = pl_list_parse(rq, sorts, &l)) != PL_OK)
@@ -86,8 +87,8 @@ pl_audit_list(struct pl_req *rq, struct pl_resp *rs)
 		    rq->sess->role == PL_ROLE_SUPER);
 	if (admin != NULL && *admin != '\0') {
 		if (pl_parse_i64(admin, 1, INT64_MAX, &aid) != PL_OK)
-			return pl_in_fail(rq, "admin_id",
-			    "admin_id is an admin's id.");
+			return pl_in_fail(
+			    rq, "admin_id", "admin_id is an admin's id.");
 		/* An admin may name only itself: any other id is none. */
 		if ((er = pl_admin_tenant(rq, aid, &tid)) != PL_OK)
 			return er;
@@ -96,11 +97,12 @@ pl_audit_list(struct pl_req *rq, struct pl_resp *rs)
 	} else if (rq->sess->role != PL_ROLE_SUPER)
 		tid = rq->sess->tenant_id;
 	er = tid != 0
-	    ? pl_db_all(pl_req_db(rq), rq->arena, &pl_audit_sql, A_TENANT,
-		  PL_ARGS(PL_I64(tid), PL_I64(l.limit + 1), PL_I64(l.offset)),
-		  &rows)
-	    : pl_db_all(pl_req_db(rq), rq->arena, &pl_audit_sql, A_ALL,
-		  PL_ARGS(PL_I64(l.limit + 1), PL_I64(l.offset)), &rows);
+	         ? pl_db_all(pl_req_db(rq), rq->arena, &pl_audit_sql, A_TENANT,
+	               PL_ARGS(
+	                   PL_I64(tid), PL_I64(l.limit + 1), PL_I64(l.offset)),
+	               &rows)
+	         : pl_db_all(pl_req_db(rq), rq->arena, &pl_audit_sql, A_ALL,
+	               PL_ARGS(PL_I64(l.limit + 1), PL_I64(l.offset)), &rows);
 	if (er != PL_OK)
 		return er;
 	items = json_object_new_array();

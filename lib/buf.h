@@ -10,7 +10,7 @@ struct pl_arena;
 
 struct pl_buf {
 	struct pl_arena *arena;
-	char            *p;   /* always NUL-terminated when len > 0 or cap > 0 */
+	char            *p; /* always NUL-terminated when len > 0 or cap > 0 */
 	size_t           len; /* bytes written, not counting the NUL */
 	size_t           cap;
 };
@@ -23,6 +23,6 @@ void pl_buf_printf(struct pl_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* The contents as a NUL-terminated string ("" when empty); borrowed. */
 const char *pl_buf_cstr(struct pl_buf *b);
-void pl_buf_clear(struct pl_buf *b);
+void        pl_buf_clear(struct pl_buf *b);
 
 #endif

@@ -21,8 +21,8 @@ env_or(const char *name, const char *def)
 static unsigned
 env_uint(const char *name, unsigned def, unsigned max)
 {
-	const char *v = getenv(name);
-	char       *end;
+	const char   *v = getenv(name);
+	char         *end;
 	unsigned long n;
 
 	if (v == NULL || *v == '\0')
@@ -72,7 +72,8 @@ pl_config_load(struct pl_config *c)
 	c->db_password = env_or("PARLEY_DB_PASSWORD", "");
 	c->db_pool = env_uint("PARLEY_DB_POOL", 8, 256);
 	c->base_url = env_or("PARLEY_BASE_URL", "http://127.0.0.1:8080");
-	c->smtp_url = env_or("PARLEY_SMTP_URL", "smtp://127.0.0.1:1025/parley.local");
+	c->smtp_url =
+	    env_or("PARLEY_SMTP_URL", "smtp://127.0.0.1:1025/parley.local");
 	c->smtp_user = env_or("PARLEY_SMTP_USER", NULL);
 	c->smtp_password = env_or("PARLEY_SMTP_PASSWORD", NULL);
 	c->mail_from = env_or("PARLEY_MAIL_FROM", "no-reply@parley.local");
@@ -103,8 +104,8 @@ pl_config_load(struct pl_config *c)
 }
 
 void
-pl_config_key(const struct pl_config *c, const char *label,
-    unsigned char out[32])
+pl_config_key(
+    const struct pl_config *c, const char *label, unsigned char out[32])
 {
 	pl_hmac_sha256(c->secret, c->secretlen, label, strlen(label), out);
 }

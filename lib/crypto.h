@@ -13,9 +13,9 @@
 struct pl_arena;
 
 /* Argon2id cost (OWASP's 2023 minimum: 19 MiB, t=2, p=1). */
-#define PL_PW_T_COST 2
-#define PL_PW_M_KIB  19456
-#define PL_PW_LANES  1
+#define PL_PW_T_COST   2
+#define PL_PW_M_KIB    19456
+#define PL_PW_LANES    1
 #define PL_PW_HASH_MAX 128 /* encoded hash, with NUL, fits in this */
 
 /*
@@ -44,8 +44,8 @@ char *pl_token_new(struct pl_arena *a);
  * stored only as this hash. */
 char *pl_sha256_hex(struct pl_arena *a, const void *s, size_t n);
 /* HMAC-SHA256 of msg with key into out[32]. */
-void pl_hmac_sha256(const void *key, size_t keylen, const void *msg,
-    size_t n, unsigned char out[32]);
+void pl_hmac_sha256(const void *key, size_t keylen, const void *msg, size_t n,
+    unsigned char out[32]);
 /* HMAC-SHA1 (Twilio signs webhooks with it) into out[20]. */
 void pl_hmac_sha1(const void *key, size_t keylen, const void *msg, size_t n,
     unsigned char out[20]);

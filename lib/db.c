@@ -21,12 +21,12 @@
 #include "log.h"
 
 struct pl_db {
-	MYSQL                         *my;
-	MYSQL_STMT                   **st;  /* all sets' statements, flattened */
-	const struct pl_dbpool        *pool;
-	int                            in_tx;
-	unsigned                       last_errno;
-	struct pl_db                  *next_free;
+	MYSQL                  *my;
+	MYSQL_STMT            **st; /* all sets' statements, flattened */
+	const struct pl_dbpool *pool;
+	int                     in_tx;
+	unsigned                last_errno;
+	struct pl_db           *next_free;
 };
 
 struct pl_dbpool {
@@ -59,7 +59,8 @@ static int
 gone(unsigned e)
 {
 	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST ||
-	    e == ER_CONNECTION_KILLED || e == 4031 /* client was idle too long */;
+	       e == ER_CONNECTION_KILLED ||
+	       e == 4031 /* client was idle too long */;
 }
 
 static void
@@ -95,13 +96,14 @@ conn_open(struct pl_db *db)
 	 * sees what committed before it, which the event cursors rely on. */
 	mysql_options(my, MYSQL_INIT_COMMAND,
 	    "SET SESSION sql_mode='STRICT_ALL_TABLES,NO_ZERO_DATE,"
-	    "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION',"
+	    "NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'"
+	    ","
 	    " time_zone='+00:00'");
 	mysql_options(my, MYSQL_INIT_COMMAND,
 	    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-	if (mysql_real_connect(my, c->db_socket ? NULL : c->db_host,
-		c->db_user, c->db_password, c->db_name,
-		c->db_socket ? 0 : c->db_port, c->db_socket, 0) == NULL) {
+	if (mysql_real_connect(my, c->db_socket ? NULL : c->db_host, c->db_user,
+	        c->db_password, c->db_name, c->db_socket ? 0 : c->db_port,
+	        c->db_socket, 0) == NULL) {
 		pl_error("db: connect to %s as %s: %s",
 		    c->db_socket ? c->db_socket : c->db_host, c->db_user,
 		    mysql_error(my));
@@ -124,14 +126,15 @@ conn_open(struct pl_db *db)
 			}
 			if ((st = mysql_stmt_init(my)) == NULL)
 				pl_die("db: mysql_stmt_init: out of memory");
-			mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &upd);
+			mysql_stmt_attr_set(
+			    st, STMT_ATTR_UPDATE_MAX_LENGTH, &upd);
 			db->st[db->pool->base[s] + i] = st;
-			if (mysql_stmt_prepare(st, set->sql[i],
-				strlen(set->sql[i])) != 0) {
+			if (mysql_stmt_prepare(
+			        st, set->sql[i], strlen(set->sql[i])) != 0) {
 				unsigned e = mysql_stmt_errno(st);
 
-				pl_error("db: prepare %s[%zu]: %s", set->name, i,
-				    mysql_stmt_error(st));
+				pl_error("db: prepare %s[%zu]: %s", set->name,
+				    i, mysql_stmt_error(st));
 				conn_close(db); /* closes st too */
 				return gone(e) ? PL_EUNAVAIL : PL_EINTERNAL;
 			}
@@ -167,8 +170,8 @@ pl_dbpool_new(const struct pl_config *c, const struct pl_sqlset *const *sets,
 		struct pl_db *db = &p->conns[i];
 
 		db->pool = p;
-		if ((db->st = calloc(p->nstmts ? p->nstmts : 1,
-			 sizeof(*db->st))) == NULL)
+		if ((db->st = calloc(
+		         p->nstmts ? p->nstmts : 1, sizeof(*db->st))) == NULL)
 			pl_die("db: out of memory");
 		if ((er = conn_open(db)) != PL_OK)
 			break;
@@ -293,7 +296,8 @@ again:
 			bind[i].buffer_type = MYSQL_TYPE_STRING;
 			bind[i].buffer = (void *)(uintptr_t)args[i].s;
 			bind[i].buffer_length = args[i].n == (size_t)-1
-			    ? strlen(args[i].s) : args[i].n;
+			                            ? strlen(args[i].s)
+			                            : args[i].n;
 			break;
 		}
 	}
@@ -338,14 +342,14 @@ fetch(struct pl_db *db, struct pl_arena *a, const struct pl_sqlset *set,
     size_t idx, const struct pl_val *args, size_t nargs, size_t max,
     struct pl_rows *rows)
 {
-	MYSQL_STMT  *st;
-	MYSQL_RES   *meta = NULL;
-	MYSQL_BIND  *bind = NULL;
+	MYSQL_STMT    *st;
+	MYSQL_RES     *meta = NULL;
+	MYSQL_BIND    *bind = NULL;
 	unsigned long *lens = NULL;
-	my_bool     *nulls = NULL;
-	size_t       ncol, cap = 0;
-	enum pl_err  er;
-	int          rc;
+	my_bool       *nulls = NULL;
+	size_t         ncol, cap = 0;
+	enum pl_err    er;
+	int            rc;
 
 	rows->v = NULL;
 	rows->n = 0;
@@ -379,8 +383,8 @@ fetch(struct pl_db *db, struct pl_arena *a, const struct pl_sqlset *set,
 		struct pl_row *r = &rows->v[rows->n];
 
 		for (size_t c = 0; c < ncol; c++)
-			bind[c].buffer = pl_arena_alloc(a,
-			    bind[c].buffer_length + 1);
+			bind[c].buffer =
+			    pl_arena_alloc(a, bind[c].buffer_length + 1);
 		if (mysql_stmt_bind_result(st, bind) != 0) {
 			er = map_err(db, st, set->name, idx);
 			goto out;
@@ -496,7 +500,7 @@ int
 pl_db_retryable(const struct pl_db *db)
 {
 	return db->last_errno == ER_LOCK_DEADLOCK ||
-	    db->last_errno == ER_LOCK_WAIT_TIMEOUT;
+	       db->last_errno == ER_LOCK_WAIT_TIMEOUT;
 }
 
 const char *

@@ -41,10 +41,10 @@ struct pl_val {
 #define PL_STRN(x, l) ((struct pl_val){ .t = PL_V_STR, .s = (x), .n = (l) })
 #define PL_NULLV      ((struct pl_val){ .t = PL_V_NULL })
 /* A typed argument list: PL_ARGS(PL_I64(id), PL_STR(name)). */
-#define PL_ARGS(...)                                                          \
-	(const struct pl_val[]){ __VA_ARGS__ },                               \
-	    sizeof((const struct pl_val[]){ __VA_ARGS__ }) /                  \
-		sizeof(struct pl_val)
+#define PL_ARGS(...)                                                           \
+	(const struct pl_val[]){ __VA_ARGS__ },                                \
+	    sizeof((const struct pl_val[]){ __VA_ARGS__ }) /                   \
+	        sizeof(struct pl_val)
 #define PL_NOARGS NULL, 0
 
 /* A result row: every column as text (NULL for SQL NULL), arena-owned. */
@@ -68,7 +68,7 @@ struct pl_rows {
 enum pl_err pl_dbpool_new(const struct pl_config *c,
     const struct pl_sqlset *const *sets, size_t nsets, size_t nconn,
     struct pl_dbpool **out);
-void pl_dbpool_free(struct pl_dbpool *p);
+void        pl_dbpool_free(struct pl_dbpool *p);
 /* Borrow a connection, waiting for one; give it back with pl_db_put(). */
 struct pl_db *pl_db_get(struct pl_dbpool *p);
 /* Return a connection; rolls back an open transaction first. */

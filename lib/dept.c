@@ -266,41 +266,6 @@ pl_dept_admin_pick(struct pl_req *rq, int64_t sel, struct json_object **out)
 	return PL_OK;
 }
 
-/* admin_id as sent: a JSON integer or digits in a string, or form digits.
- * Missing, null or empty: 0. */
-static enum pl_err
-admin_id_read(struct pl_req *rq, int64_t *out)
-{
-	static const char   msg[] = "Choose an admin from the list.";
-	struct json_object *v;
-	const char         *s = NULL;
-	long long           n;
-
-	*out = 0;
-	if (rq->json != NULL) {
-		if (!json_object_object_get_ex(rq->json, "admin_id", &v) ||
-		    v == NULL)
-			return PL_OK;
-		if (json_object_is_type(v, json_type_int)) {
-			n = json_object_get_int64(v);
-			if (n < 1)
-				return pl_in_fail(rq, "admin_id", msg);
-			*out = n;
-			return PL_OK;
-		}
-		if (!json_object_is_type(v, json_type_string))
-			return pl_in_fail(rq, "admin_id", msg);
-		s = json_object_get_string(v);
-	} else
-		s = pl_kv_get(&rq->form, "admin_id");
-	if (s == NULL || *s == '\0')
-		return PL_OK;
-	if (pl_parse_i64(s, 1, INT64_MAX, &n) != PL_OK)
-		return pl_in_fail(rq, "admin_id", msg);
-	*out = n;
-	return PL_OK;
-}
-
 /* Refuse unknown fields; a form has no place beside such a field, so the
  * message also goes to the top of the form. */
 static void
@@ -350,7 +315,8 @@ pl_dept_input(struct pl_req *rq, int create, const char *const *extra,
 	names[n] = NULL;
 	only_fields(rq, names);
 
-	admin_id_read(rq, &in->admin_id);
+	pl_in_id(
+	    rq, "admin_id", 0, "Choose an admin from the list.", &in->admin_id);
 	if (create || pl_in_has(rq, "name"))
 		text_read(rq, "name", "Department name", PL_REQUIRED,
 		    PL_DEPT_NAME_MAX, &in->name);

@@ -47,16 +47,16 @@ pl_event_add(struct pl_db *db, struct pl_arena *a, const char *skey,
 	enum pl_err   er;
 	uint64_t      s;
 
-	if ((er = pl_db_exec(db, &pl_events_sql, E_BUMP,
-		 PL_ARGS(PL_STR(skey)), NULL, NULL)) != PL_OK)
+	if ((er = pl_db_exec(db, &pl_events_sql, E_BUMP, PL_ARGS(PL_STR(skey)),
+	         NULL, NULL)) != PL_OK)
 		return er;
-	if ((er = pl_db_one(db, a, &pl_events_sql, E_SEQ,
-		 PL_ARGS(PL_STR(skey)), &row)) != PL_OK)
+	if ((er = pl_db_one(db, a, &pl_events_sql, E_SEQ, PL_ARGS(PL_STR(skey)),
+	         &row)) != PL_OK)
 		return er == PL_ENOTFOUND ? PL_EINTERNAL : er;
 	s = (uint64_t)pl_row_i64(&row, 0);
 	if ((er = pl_db_exec(db, &pl_events_sql, E_INSERT,
-		 PL_ARGS(PL_STR(skey), PL_I64(s), PL_STR(name), PL_STR(data)),
-		 NULL, NULL)) != PL_OK)
+	         PL_ARGS(PL_STR(skey), PL_I64(s), PL_STR(name), PL_STR(data)),
+	         NULL, NULL)) != PL_OK)
 		return er;
 	if (seq != NULL)
 		*seq = s;
@@ -96,8 +96,8 @@ skey_ok(const char *s, size_t n)
 	if (n == 0 || n >= PL_STREAM_MAX)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-			s[i] == '-'))
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		        (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
 			return 0;
 	return 1;
 }
@@ -182,8 +182,8 @@ pl_events_read(struct pl_db *db, struct pl_arena *a, struct pl_cursor *c,
 	for (size_t i = 0; i < c->n && n < max; i++) {
 		struct pl_rows rows;
 		enum pl_err    er = pl_db_all(db, a, &pl_events_sql, E_READ,
-		       PL_ARGS(PL_STR(c->skey[i]), PL_I64(c->seq[i]),
-			   PL_I64(max - n)),
+		       PL_ARGS(
+		           PL_STR(c->skey[i]), PL_I64(c->seq[i]), PL_I64(max - n)),
 		       &rows);
 
 		if (er != PL_OK)

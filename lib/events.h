@@ -44,8 +44,8 @@ struct pl_event {
  * pl_notify_wake(skey) after the commit). data is JSON text (an object).
  * PL_OK or a database error (PL_EUNAVAIL for a retryable deadlock).
  */
-enum pl_err pl_event_add(struct pl_db *db, struct pl_arena *a,
-    const char *skey, const char *name, const char *data, uint64_t *seq);
+enum pl_err pl_event_add(struct pl_db *db, struct pl_arena *a, const char *skey,
+    const char *name, const char *data, uint64_t *seq);
 /*
  * Publish one event in its own transaction, retrying deadlocks, and wake
  * the stream's pollers. data is serialised with pl_json_write rules.
@@ -60,8 +60,8 @@ enum pl_err pl_event_publish(struct pl_db *db, struct pl_arena *a,
 enum pl_err pl_cursor_parse(struct pl_arena *a, const char *text,
     const char *const *skeys, size_t n, struct pl_cursor *c);
 /* Set every stream of c to its current head (a poll "from now"). */
-enum pl_err pl_cursor_head(struct pl_db *db, struct pl_arena *a,
-    struct pl_cursor *c);
+enum pl_err pl_cursor_head(
+    struct pl_db *db, struct pl_arena *a, struct pl_cursor *c);
 /* The cursor as text, into the arena. */
 char *pl_cursor_text(struct pl_arena *a, const struct pl_cursor *c);
 /*

@@ -150,7 +150,8 @@ pl_jwt_verify(struct pl_arena *a, const void *key, size_t keylen,
 	enum pl_err          er = PL_EAUTH;
 
 	memset(c, 0, sizeof(*c));
-	if (token == NULL || (n = strnlen(token, PL_MAX_TOKEN + 1)) > PL_MAX_TOKEN)
+	if (token == NULL ||
+	    (n = strnlen(token, PL_MAX_TOKEN + 1)) > PL_MAX_TOKEN)
 		return PL_EAUTH;
 	/* RFC 7515 uses base64url without padding: one spelling per token. */
 	if (memchr(token, '=', n) != NULL)

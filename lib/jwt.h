@@ -12,12 +12,13 @@ struct pl_arena;
 
 /* What a Parley token carries. */
 struct pl_jwt_claims {
-	int64_t sub;      /* user id */
-	int64_t iat;      /* issued at, seconds since the epoch */
-	int64_t exp;      /* expires at, seconds since the epoch */
-	const char *jti;  /* token id (random), arena-owned; may be NULL on sign */
-	int64_t pwv;      /* the user's password version when issued: a password
-	                   * change or reset invalidates older tokens */
+	int64_t sub; /* user id */
+	int64_t iat; /* issued at, seconds since the epoch */
+	int64_t exp; /* expires at, seconds since the epoch */
+	const char
+	       *jti; /* token id (random), arena-owned; may be NULL on sign */
+	int64_t pwv; /* the user's password version when issued: a password
+	              * change or reset invalidates older tokens */
 };
 
 /*

@@ -26,19 +26,21 @@ pl_list_parse(struct pl_req *rq, const char *const *sorts, struct pl_list *l)
 	memset(l, 0, sizeof(*l));
 	l->sorts = sorts;
 	l->limit = PL_PAGE_DEFAULT;
-	if (lim != NULL && pl_parse_i64(lim, 1, PL_PAGE_MAX, &l->limit) != PL_OK)
-		pl_in_fail(rq, "limit", "limit is a whole number from 1 to 100.");
+	if (lim != NULL &&
+	    pl_parse_i64(lim, 1, PL_PAGE_MAX, &l->limit) != PL_OK)
+		pl_in_fail(
+		    rq, "limit", "limit is a whole number from 1 to 100.");
 	if (next != NULL && *next != '\0' &&
-	    (next[0] != 'o' ||
-		pl_parse_i64(next + 1, 0, PL_LIST_MAX_OFFSET, &l->offset) !=
-		    PL_OK))
+	    (next[0] != 'o' || pl_parse_i64(next + 1, 0, PL_LIST_MAX_OFFSET,
+	                           &l->offset) != PL_OK))
 		pl_in_fail(rq, "next", "next is not a page this list gave.");
 	if (sort != NULL && *sort != '\0') {
 		for (n = 0; sorts[n] != NULL; n++)
 			if (strcmp(sorts[n], sort) == 0)
 				break;
 		if (sorts[n] == NULL)
-			pl_in_fail(rq, "sort", "sort is not one of this list's.");
+			pl_in_fail(
+			    rq, "sort", "sort is not one of this list's.");
 		else
 			l->sort = n;
 	}
@@ -58,8 +60,9 @@ pl_list_parse(struct pl_req *rq, const char *const *sorts, struct pl_list *l)
 			n--;
 		l->q = pl_arena_strndup(rq->arena, q, n);
 		if (pl_valid_text(l->q, PL_LIST_MAX_Q, 0) != NULL)
-			pl_in_fail(rq, "q", "The search is too long or holds"
-					    " control characters.");
+			pl_in_fail(rq, "q",
+			    "The search is too long or holds"
+			    " control characters.");
 	}
 	/* The LIKE prefix: escape the pattern characters. */
 	pl_buf_init(&b, rq->arena);
@@ -125,12 +128,14 @@ pl_list_reply(struct pl_req *rq, struct pl_resp *rs, const struct pl_list *l,
 	long long           next = l->offset + l->limit;
 
 	if (more)
-		json_object_array_del_idx(items, (size_t)l->limit, n - (size_t)l->limit);
+		json_object_array_del_idx(
+		    items, (size_t)l->limit, n - (size_t)l->limit);
 	if (next > PL_LIST_MAX_OFFSET)
 		more = false;
 	json_object_object_add(o, "items", items);
 	if (more)
-		pl_json_set_str(o, "next", pl_arena_printf(rq->arena, "o%lld", next));
+		pl_json_set_str(
+		    o, "next", pl_arena_printf(rq->arena, "o%lld", next));
 	else
 		json_object_object_add(o, "next", NULL);
 	if (rq->api)
@@ -141,20 +146,20 @@ pl_list_reply(struct pl_req *rq, struct pl_resp *rs, const struct pl_list *l,
 	pl_json_set_str(meta, "dir", l->desc ? "desc" : "asc");
 	pl_json_set_bool(meta, "empty", json_object_array_length(items) == 0);
 	if (more)
-		pl_json_set_str(meta, "next_href",
-		    href(rq, l, l->sort, l->desc, next));
+		pl_json_set_str(
+		    meta, "next_href", href(rq, l, l->sort, l->desc, next));
 	if (l->offset > 0)
 		pl_json_set_str(meta, "prev_href",
 		    href(rq, l, l->sort, l->desc,
-			l->offset > l->limit ? l->offset - l->limit : 0));
+		        l->offset > l->limit ? l->offset - l->limit : 0));
 	/* One link per sort key: toggles the direction of the active one. */
 	sorts = json_object_new_object();
 	for (size_t i = 0; l->sorts[i] != NULL; i++) {
 		struct json_object *s = json_object_new_object();
 		bool                active = i == l->sort;
 
-		pl_json_set_str(s, "href",
-		    href(rq, l, i, active ? !l->desc : false, 0));
+		pl_json_set_str(
+		    s, "href", href(rq, l, i, active ? !l->desc : false, 0));
 		pl_json_set_bool(s, "active", active);
 		pl_json_set_str(s, "arrow",
 		    active ? (l->desc ? "\xe2\x96\xbc" : "\xe2\x96\xb2") : "");

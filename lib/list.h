@@ -26,12 +26,12 @@ struct pl_resp;
 #define PL_LIST_MAX_Q      100
 
 struct pl_list {
-	long long   limit;  /* rows to show; fetch limit + 1 to know of more */
+	long long   limit; /* rows to show; fetch limit + 1 to know of more */
 	long long   offset;
-	size_t      sort;   /* index into the sort names */
+	size_t      sort; /* index into the sort names */
 	bool        desc;
-	const char *q;      /* search text, trimmed, "" for none */
-	const char *like;   /* q as a LIKE prefix pattern ("ada%"), escaped */
+	const char *q;    /* search text, trimmed, "" for none */
+	const char *like; /* q as a LIKE prefix pattern ("ada%"), escaped */
 	const char *const *sorts;
 };
 
@@ -40,8 +40,8 @@ struct pl_list {
  * of sort names; the first is the default. Bad values: PL_EINVAL naming
  * the parameter.
  */
-enum pl_err pl_list_parse(struct pl_req *rq, const char *const *sorts,
-    struct pl_list *l);
+enum pl_err pl_list_parse(
+    struct pl_req *rq, const char *const *sorts, struct pl_list *l);
 /* The statement index for this list's sort: base + 2 * sort + desc. */
 size_t pl_list_stmt(const struct pl_list *l, size_t base);
 /*

@@ -25,11 +25,11 @@ static void
 log_v(enum pl_log_level lvl, const char *fmt, va_list ap)
 {
 	static const char *const names[] = { "debug", "info", "warn", "error" };
-	char             line[1024];
-	struct timespec  ts;
-	struct tm        tm;
-	int              n;
-	size_t           off;
+	char                     line[1024];
+	struct timespec          ts;
+	struct tm                tm;
+	int                      n;
+	size_t                   off;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);

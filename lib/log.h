@@ -20,6 +20,7 @@ void pl_log(enum pl_log_level lvl, const char *fmt, ...)
 #define pl_warn(...)  pl_log(PL_LOG_WARN, __VA_ARGS__)
 #define pl_error(...) pl_log(PL_LOG_ERROR, __VA_ARGS__)
 /* Log at error level and abort(): out of memory, broken invariants. */
-void pl_die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void pl_die(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
 
 #endif

@@ -10,14 +10,15 @@
 struct pl_arena;
 
 struct pl_mail {
-	const char *from_name;  /* display name, UTF-8, may be NULL */
-	const char *from_addr;  /* bare address */
-	const char *to_name;    /* may be NULL */
+	const char *from_name; /* display name, UTF-8, may be NULL */
+	const char *from_addr; /* bare address */
+	const char *to_name;   /* may be NULL */
 	const char *to_addr;
-	const char *subject;    /* UTF-8 */
-	const char *text;       /* text/plain body, UTF-8 */
-	const char *html;       /* text/html alternative, may be NULL */
-	const char *message_id; /* without <>; NULL makes one from a random token */
+	const char *subject; /* UTF-8 */
+	const char *text;    /* text/plain body, UTF-8 */
+	const char *html;    /* text/html alternative, may be NULL */
+	const char
+	    *message_id; /* without <>; NULL makes one from a random token */
 };
 
 /*

@@ -19,8 +19,8 @@
 
 #define NSLOTS (1u << 16)
 
-static _Atomic uint32_t *slots_;      /* NSLOTS shared counters */
-static _Atomic uint32_t  stop_word;   /* private: bumped once on stop */
+static _Atomic uint32_t *slots_;    /* NSLOTS shared counters */
+static _Atomic uint32_t  stop_word; /* private: bumped once on stop */
 static int               have_waitv = 1;
 
 int64_t
@@ -88,8 +88,8 @@ pl_notify_snapshot(const uint32_t *slots, size_t n, uint32_t *vals)
 }
 
 int
-pl_notify_wait(const uint32_t *slots, const uint32_t *vals, size_t n,
-    int64_t deadline_ms)
+pl_notify_wait(
+    const uint32_t *slots, const uint32_t *vals, size_t n, int64_t deadline_ms)
 {
 	struct futex_waitv w[PL_NOTIFY_MAX + 1];
 	struct timespec    ts;

@@ -31,8 +31,8 @@ void pl_notify_snapshot(const uint32_t *slots, size_t n, uint32_t *vals);
  * (CLOCK_MONOTONIC, milliseconds) passes, or the process is stopping.
  * Returns 1 if woken by a change (or a spurious wake), 0 on timeout or stop.
  */
-int pl_notify_wait(const uint32_t *slots, const uint32_t *vals, size_t n,
-    int64_t deadline_ms);
+int pl_notify_wait(
+    const uint32_t *slots, const uint32_t *vals, size_t n, int64_t deadline_ms);
 /* Bump a key's slot and wake its waiters in every process. */
 void pl_notify_wake(const char *key);
 /* Wake every waiter of this process (graceful stop). */

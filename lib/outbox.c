@@ -36,7 +36,8 @@ static const char *const stmts[O__MAX] = {
 	[O_CLAIM] =
 	    "UPDATE outbox SET status = 'sending', attempts = attempts + 1,"
 	    " locked_until = UTC_TIMESTAMP() + INTERVAL 5 MINUTE"
-	    " WHERE id = ? AND attempts = ? AND status IN ('pending','sending')",
+	    " WHERE id = ? AND attempts = ? AND status IN "
+	    "('pending','sending')",
 	[O_SENT] =
 	    "UPDATE outbox SET status = 'sent', sent_at = UTC_TIMESTAMP(),"
 	    " locked_until = NULL, last_error = '' WHERE id = ?",
@@ -107,15 +108,15 @@ send_one(struct pl_arena *a, const struct pl_config *cfg, const char *payload)
 }
 
 enum pl_err
-pl_outbox_run(struct pl_db *db, struct pl_arena *a,
-    const struct pl_config *cfg, size_t max, size_t *nsent)
+pl_outbox_run(struct pl_db *db, struct pl_arena *a, const struct pl_config *cfg,
+    size_t max, size_t *nsent)
 {
 	struct pl_rows rows;
 	enum pl_err    er;
 
 	*nsent = 0;
-	if ((er = pl_db_all(db, a, &pl_outbox_sql, O_DUE,
-		 PL_ARGS(PL_I64(max)), &rows)) != PL_OK)
+	if ((er = pl_db_all(db, a, &pl_outbox_sql, O_DUE, PL_ARGS(PL_I64(max)),
+	         &rows)) != PL_OK)
 		return er;
 	for (size_t i = 0; i < rows.n; i++) {
 		struct pl_row *r = &rows.v[i];
@@ -125,8 +126,8 @@ pl_outbox_run(struct pl_db *db, struct pl_arena *a,
 		enum pl_err    se;
 
 		if ((er = pl_db_exec(db, &pl_outbox_sql, O_CLAIM,
-			 PL_ARGS(PL_I64(id), PL_I64(attempts)), &claimed,
-			 NULL)) != PL_OK)
+		         PL_ARGS(PL_I64(id), PL_I64(attempts)), &claimed,
+		         NULL)) != PL_OK)
 			return er;
 		if (claimed == 0)
 			continue; /* another worker has it */
@@ -143,18 +144,18 @@ pl_outbox_run(struct pl_db *db, struct pl_arena *a,
 				delay = 3600;
 			er = pl_db_exec(db, &pl_outbox_sql, O_RETRY,
 			    PL_ARGS(PL_I64(delay),
-				PL_STR("temporary failure; will retry"),
-				PL_I64(id)),
+			        PL_STR("temporary failure; will retry"),
+			        PL_I64(id)),
 			    NULL, NULL);
 			pl_warn("outbox: mail %lld: retry in %llds",
 			    (long long)id, (long long)delay);
 		} else {
 			er = pl_db_exec(db, &pl_outbox_sql, O_FAILED,
 			    PL_ARGS(PL_STR("refused or too many attempts"),
-				PL_I64(id)),
+			        PL_I64(id)),
 			    NULL, NULL);
-			pl_error("outbox: mail %lld failed for good",
-			    (long long)id);
+			pl_error(
+			    "outbox: mail %lld failed for good", (long long)id);
 		}
 		if (er != PL_OK)
 			return er;

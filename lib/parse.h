@@ -96,8 +96,8 @@ enum pl_err pl_parse_json(const char *body, size_t n, struct json_object **out,
  * A strict base-10 integer in [min, max]: optional '-', digits only, no
  * spaces, no '+', no leading zeros except "0". PL_OK or PL_EINVAL.
  */
-enum pl_err pl_parse_i64(const char *s, long long min, long long max,
-    long long *out);
+enum pl_err pl_parse_i64(
+    const char *s, long long min, long long max, long long *out);
 
 /* Look a key up in a list: the first match's value, or NULL. */
 const char *pl_kv_get(const struct pl_kvlist *l, const char *key);

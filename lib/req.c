@@ -78,8 +78,8 @@ pl_in_fail(struct pl_req *rq, const char *field, const char *msg)
 		rq->errors = json_object_new_object();
 	/* The first error of a field is the one to fix first. */
 	if (!json_object_object_get_ex(rq->errors, field, NULL))
-		json_object_object_add(rq->errors, field,
-		    json_object_new_string(msg));
+		json_object_object_add(
+		    rq->errors, field, json_object_new_string(msg));
 	return PL_EINVAL;
 }
 
@@ -99,8 +99,8 @@ pl_in_has(const struct pl_req *rq, const char *name)
 
 /* Raw value: the JSON member must be a string (NULL JSON is "missing"). */
 static enum pl_err
-in_raw(struct pl_req *rq, const char *name, const char *label,
-    const char **out, size_t *len)
+in_raw(struct pl_req *rq, const char *name, const char *label, const char **out,
+    size_t *len)
 {
 	struct json_object *v;
 
@@ -111,7 +111,8 @@ in_raw(struct pl_req *rq, const char *name, const char *label,
 			return PL_OK;
 		if (!json_object_is_type(v, json_type_string))
 			return pl_in_fail(rq, name,
-			    pl_arena_printf(rq->arena, "%s must be text.", label));
+			    pl_arena_printf(
+			        rq->arena, "%s must be text.", label));
 		*out = json_object_get_string(v);
 		*len = (size_t)json_object_get_string_len(v);
 		return PL_OK;
@@ -122,6 +123,39 @@ in_raw(struct pl_req *rq, const char *name, const char *label,
 			*len = rq->form.v[i].vlen;
 			break;
 		}
+	return PL_OK;
+}
+
+enum pl_err
+pl_in_id(struct pl_req *rq, const char *name, unsigned flags, const char *msg,
+    int64_t *out)
+{
+	struct json_object *v;
+	const char         *s = NULL;
+	long long           n;
+
+	*out = 0;
+	if (rq->json != NULL) {
+		if (json_object_object_get_ex(rq->json, name, &v) &&
+		    v != NULL) {
+			if (json_object_is_type(v, json_type_int)) {
+				if ((n = json_object_get_int64(v)) < 1)
+					return pl_in_fail(rq, name, msg);
+				*out = n;
+				return PL_OK;
+			}
+			if (!json_object_is_type(v, json_type_string))
+				return pl_in_fail(rq, name, msg);
+			s = json_object_get_string(v);
+		}
+	} else
+		s = pl_kv_get(&rq->form, name);
+	if (s == NULL || *s == '\0')
+		return (flags & PL_REQUIRED) ? pl_in_fail(rq, name, msg)
+		                             : PL_OK;
+	if (pl_parse_i64(s, 1, INT64_MAX, &n) != PL_OK)
+		return pl_in_fail(rq, name, msg);
+	*out = n;
 	return PL_OK;
 }
 
@@ -153,15 +187,16 @@ pl_in_text(struct pl_req *rq, const char *name, const char *label,
 	if (s == NULL || n == 0) {
 		if (flags & PL_REQUIRED)
 			return pl_in_fail(rq, name,
-			    pl_arena_printf(rq->arena, "%s is required.", label));
+			    pl_arena_printf(
+			        rq->arena, "%s is required.", label));
 		return PL_OK;
 	}
 	s = pl_arena_strndup(rq->arena, s, n);
 	/* Parsers already refused bad UTF-8 and NUL; this bounds the length
 	 * in characters and refuses control characters. */
 	if ((why = pl_valid_text(s, max, (flags & PL_MULTILINE) != 0)) != NULL)
-		return pl_in_fail(rq, name,
-		    pl_arena_printf(rq->arena, "%s: %s", label, why));
+		return pl_in_fail(
+		    rq, name, pl_arena_printf(rq->arena, "%s: %s", label, why));
 	*out = s;
 	return PL_OK;
 }
@@ -172,7 +207,8 @@ pl_in_only(struct pl_req *rq, const char *const *names)
 	const char *bad = NULL, *msg;
 
 	if (rq->json != NULL) {
-		json_object_object_foreach(rq->json, k, v) {
+		json_object_object_foreach(rq->json, k, v)
+		{
 			size_t i;
 
 			(void)v;

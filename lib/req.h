@@ -17,9 +17,9 @@ struct pl_db;
 
 /* Who is signed in (strings arena-owned). */
 struct pl_sess {
-	int64_t      session_id;   /* 0 when signed in with a bearer token */
-	int64_t      user_id;      /* whose rights apply */
-	int64_t      tenant_id;    /* 0 for the super admin */
+	int64_t      session_id; /* 0 when signed in with a bearer token */
+	int64_t      user_id;    /* whose rights apply */
+	int64_t      tenant_id;  /* 0 for the super admin */
 	enum pl_role role;
 	const char  *email;
 	const char  *first_name;
@@ -28,32 +28,32 @@ struct pl_sess {
 	int64_t      pwv;          /* password version */
 	int64_t      real_user_id; /* who really acts when emulating, else 0 */
 	const char  *real_name;    /* their name, when emulating */
-	const char  *token;        /* the cookie's token (CSRF derives from it) */
+	const char  *token; /* the cookie's token (CSRF derives from it) */
 	bool         bearer;
 };
 
 /* Read-only to handlers, but for the accessors' error map. */
 struct pl_req {
-	struct pl_arena        *arena;
-	const struct pl_app    *app;
-	void                   *fcgi;     /* FCGX_Request *, for app.c only */
-	unsigned                method;
-	const char             *path;
-	bool                    api;      /* path starts with /api/ */
-	const struct pl_route  *route;
-	struct pl_params        params;
-	struct pl_kvlist        query;
-	struct pl_kvlist        cookies;
-	struct pl_kvlist        form;     /* urlencoded or multipart fields */
-	struct pl_filelist      files;
-	struct json_object     *json;     /* JSON body object, or NULL */
-	const char             *client_addr;
-	struct pl_sess         *sess;     /* NULL when signed out */
-	const char             *pre;      /* signed-out visitor's CSRF seed */
-	struct json_object     *errors;   /* field -> message, or NULL */
-	const char             *error_msg; /* a message for the whole form */
-	struct pl_db           *db_;      /* use pl_req_db() */
-	int64_t                 now;      /* seconds since the epoch */
+	struct pl_arena       *arena;
+	const struct pl_app   *app;
+	void                  *fcgi; /* FCGX_Request *, for app.c only */
+	unsigned               method;
+	const char            *path;
+	bool                   api; /* path starts with /api/ */
+	const struct pl_route *route;
+	struct pl_params       params;
+	struct pl_kvlist       query;
+	struct pl_kvlist       cookies;
+	struct pl_kvlist       form; /* urlencoded or multipart fields */
+	struct pl_filelist     files;
+	struct json_object    *json; /* JSON body object, or NULL */
+	const char            *client_addr;
+	struct pl_sess        *sess;      /* NULL when signed out */
+	const char            *pre;       /* signed-out visitor's CSRF seed */
+	struct json_object    *errors;    /* field -> message, or NULL */
+	const char            *error_msg; /* a message for the whole form */
+	struct pl_db          *db_;       /* use pl_req_db() */
+	int64_t                now;       /* seconds since the epoch */
 };
 
 /* Flags for pl_in_text(). */
@@ -87,6 +87,13 @@ const char *pl_cookie(const struct pl_req *rq, const char *name);
  */
 enum pl_err pl_in_text(struct pl_req *rq, const char *name, const char *label,
     unsigned flags, size_t max, const char **out);
+/*
+ * An id input: a JSON integer (or digits in a JSON string), or form digits.
+ * Missing, null or empty: *out = 0 and PL_OK, unless PL_REQUIRED. Anything
+ * else that is not a positive id: msg recorded for the field, PL_EINVAL.
+ */
+enum pl_err pl_in_id(struct pl_req *rq, const char *name, unsigned flags,
+    const char *msg, int64_t *out);
 /* Was the field sent at all (for partial updates)? */
 bool pl_in_has(const struct pl_req *rq, const char *name);
 /*

@@ -66,18 +66,20 @@ pl_resp_header(struct pl_resp *rs, const char *name, const char *value)
 }
 
 void
-pl_resp_cookie(struct pl_resp *rs, const char *name, const char *value,
-    long max_age)
+pl_resp_cookie(
+    struct pl_resp *rs, const char *name, const char *value, long max_age)
 {
 	char v[512];
 
 	if (max_age < 0)
-		snprintf(v, sizeof(v), "%s=%s; Path=/; HttpOnly; SameSite=Lax%s",
-		    name, value, pl_cfg()->secure_cookies ? "; Secure" : "");
+		snprintf(v, sizeof(v),
+		    "%s=%s; Path=/; HttpOnly; SameSite=Lax%s", name, value,
+		    pl_cfg()->secure_cookies ? "; Secure" : "");
 	else
 		snprintf(v, sizeof(v),
-		    "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s", name,
-		    value, max_age, pl_cfg()->secure_cookies ? "; Secure" : "");
+		    "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s",
+		    name, value, max_age,
+		    pl_cfg()->secure_cookies ? "; Secure" : "");
 	pl_resp_header(rs, "Set-Cookie", v);
 }
 
@@ -115,8 +117,8 @@ pl_json_set_time(struct json_object *o, const char *k, const char *dt)
 void
 pl_json_write(struct pl_buf *b, struct json_object *v)
 {
-	const char *s = json_object_to_json_string_ext(v,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *s = json_object_to_json_string_ext(
+	    v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 
 	/* Outside strings JSON has none of these bytes, so escaping them
 	 * byte-wise keeps the text valid and makes it safe in <script>. */
@@ -130,9 +132,10 @@ pl_json_write(struct pl_buf *b, struct json_object *v)
 		else if (c == '&')
 			pl_buf_puts(b, "\\u0026");
 		else if (c == 0xe2 && (unsigned char)s[1] == 0x80 &&
-		    ((unsigned char)s[2] == 0xa8 || (unsigned char)s[2] == 0xa9)) {
+		         ((unsigned char)s[2] == 0xa8 ||
+		             (unsigned char)s[2] == 0xa9)) {
 			pl_buf_puts(b, (unsigned char)s[2] == 0xa8 ? "\\u2028"
-								   : "\\u2029");
+			                                           : "\\u2029");
 			s += 2;
 		} else
 			pl_buf_putc(b, (char)c);
@@ -196,8 +199,8 @@ nav_build(const struct pl_req *rq)
 		pl_json_set_str(o, "label", nav[i].label);
 		pl_json_set_bool(o, "active",
 		    strcmp(rq->path, nav[i].href) == 0 ||
-			(hl > 1 && strncmp(rq->path, nav[i].href, hl) == 0 &&
-			    rq->path[hl] == '/'));
+		        (hl > 1 && strncmp(rq->path, nav[i].href, hl) == 0 &&
+		            rq->path[hl] == '/'));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -219,16 +222,19 @@ form_values(const struct pl_req *rq, struct json_object *data)
 	struct json_object *o = json_object_new_object();
 
 	if (data != NULL && json_object_is_type(data, json_type_object)) {
-		json_object_object_foreach(data, k, v) {
+		json_object_object_foreach(data, k, v)
+		{
 			if (!is_secret_field(k))
-				json_object_object_add(o, k, json_object_get(v));
+				json_object_object_add(
+				    o, k, json_object_get(v));
 		}
 	}
 	if (rq->method == PL_GET)
 		return o;
 	for (size_t i = 0; i < rq->form.n; i++)
 		if (!is_secret_field(rq->form.v[i].key))
-			pl_json_set_str(o, rq->form.v[i].key, rq->form.v[i].val);
+			pl_json_set_str(
+			    o, rq->form.v[i].key, rq->form.v[i].val);
 	return o;
 }
 
@@ -253,7 +259,8 @@ render_html(struct pl_req *rq, struct pl_resp *rs, const char *tmpl,
 		pl_json_set_str(me, "last_name", rq->sess->last_name);
 		pl_json_set_str(me, "email", rq->sess->email);
 		pl_json_set_str(me, "role", pl_role_name(rq->sess->role));
-		pl_json_set_str(me, "role_label", pl_role_label(rq->sess->role));
+		pl_json_set_str(
+		    me, "role_label", pl_role_label(rq->sess->role));
 		json_object_object_add(ctx, "me", me);
 		json_object_object_add(ctx, "nav", nav_build(rq));
 		if (rq->sess->real_user_id != 0) {
@@ -262,7 +269,7 @@ render_html(struct pl_req *rq, struct pl_resp *rs, const char *tmpl,
 			pl_json_set_str(em, "real_name", rq->sess->real_name);
 			pl_json_set_str(em, "as_name",
 			    pl_arena_printf(rq->arena, "%s %s",
-				rq->sess->first_name, rq->sess->last_name));
+			        rq->sess->first_name, rq->sess->last_name));
 			json_object_object_add(ctx, "emulating", em);
 		}
 	}
@@ -271,11 +278,11 @@ render_html(struct pl_req *rq, struct pl_resp *rs, const char *tmpl,
 			pl_json_set_str(ctx, "flash", flash_text(flash));
 		pl_resp_cookie(rs, "pl_flash", "", 0);
 	}
-	json_object_object_add(form, "values",
-	    values ? values : json_object_new_object());
+	json_object_object_add(
+	    form, "values", values ? values : json_object_new_object());
 	if (rq->errors != NULL)
-		json_object_object_add(form, "errors",
-		    json_object_get(rq->errors));
+		json_object_object_add(
+		    form, "errors", json_object_get(rq->errors));
 	if (error != NULL)
 		pl_json_set_str(form, "error", error);
 	json_object_object_add(ctx, "form", form);
@@ -307,19 +314,19 @@ static int
 form_error(enum pl_err er)
 {
 	return er == PL_EINVAL || er == PL_EAUTH || er == PL_ETOOMANY ||
-	    er == PL_ECONFLICT || er == PL_EPERM || er == PL_ETOOBIG;
+	       er == PL_ECONFLICT || er == PL_EPERM || er == PL_ETOOBIG;
 }
 
 /*
  * Render the reply (or the error) into out as a FastCGI response: headers,
  * blank line, body. For app.c.
  */
-void pl_resp_render(struct pl_req *rq, struct pl_resp *rs, enum pl_err er,
-    struct pl_buf *out);
+void pl_resp_render(
+    struct pl_req *rq, struct pl_resp *rs, enum pl_err er, struct pl_buf *out);
 
 void
-pl_resp_render(struct pl_req *rq, struct pl_resp *rs, enum pl_err er,
-    struct pl_buf *out)
+pl_resp_render(
+    struct pl_req *rq, struct pl_resp *rs, enum pl_err er, struct pl_buf *out)
 {
 	struct pl_buf body;
 	int           status;
@@ -331,8 +338,8 @@ pl_resp_render(struct pl_req *rq, struct pl_resp *rs, enum pl_err er,
 	if (er == PL_OK && rs->redirect != NULL && !rq->api) {
 		if (rs->flash != NULL)
 			pl_resp_cookie(rs, "pl_flash", rs->flash, 60);
-		pl_buf_printf(out, "Status: 303\r\nLocation: %s\r\n",
-		    rs->redirect);
+		pl_buf_printf(
+		    out, "Status: 303\r\nLocation: %s\r\n", rs->redirect);
 		pl_buf_puts(out, "Cache-Control: no-store\r\n");
 		pl_buf_add(out, rs->headers.p, rs->headers.len);
 		pl_buf_puts(out, "Content-Length: 0\r\n\r\n");
@@ -343,31 +350,32 @@ pl_resp_render(struct pl_req *rq, struct pl_resp *rs, enum pl_err er,
 
 		if (er == PL_OK) {
 			status = rs->status ? rs->status : 200;
-			json_object_object_add(env, "success",
-			    json_object_new_boolean(1));
+			json_object_object_add(
+			    env, "success", json_object_new_boolean(1));
 			json_object_object_add(env, "data",
 			    rs->data ? json_object_get(rs->data)
-				     : json_object_new_object());
+			             : json_object_new_object());
 		} else {
 			struct json_object *e = json_object_new_object();
 			const char         *msg = rq->error_msg;
 
 			status = pl_err_status(er);
-			json_object_object_add(env, "success",
-			    json_object_new_boolean(0));
+			json_object_object_add(
+			    env, "success", json_object_new_boolean(0));
 			pl_json_set_str(e, "code", pl_err_code(er));
 			if (rq->errors != NULL) {
-				json_object_object_foreach(rq->errors, k, v) {
+				json_object_object_foreach(rq->errors, k, v)
+				{
 					pl_json_set_str(e, "field", k);
 					if (msg == NULL)
 						msg = json_object_get_string(v);
 					break;
 				}
-				json_object_object_add(e, "fields",
-				    json_object_get(rq->errors));
+				json_object_object_add(
+				    e, "fields", json_object_get(rq->errors));
 			}
-			pl_json_set_str(e, "message",
-			    msg ? msg : pl_err_message(er));
+			pl_json_set_str(
+			    e, "message", msg ? msg : pl_err_message(er));
 			json_object_object_add(env, "error", e);
 		}
 		pl_json_write(&body, env);
@@ -385,18 +393,21 @@ pl_resp_render(struct pl_req *rq, struct pl_resp *rs, enum pl_err er,
 
 			pl_buf_init(&loc, rq->arena);
 			pl_buf_puts(&loc, "/login");
-			if (rq->method == PL_GET && strcmp(rq->path, "/") != 0) {
+			if (rq->method == PL_GET &&
+			    strcmp(rq->path, "/") != 0) {
 				pl_buf_puts(&loc, "?next=");
 				for (const char *p = rq->path; *p; p++) {
 					unsigned char c = (unsigned char)*p;
 
 					if ((c >= 'a' && c <= 'z') ||
 					    (c >= 'A' && c <= 'Z') ||
-					    (c >= '0' && c <= '9') || c == '/' ||
-					    c == '-' || c == '_' || c == '.')
+					    (c >= '0' && c <= '9') ||
+					    c == '/' || c == '-' || c == '_' ||
+					    c == '.')
 						pl_buf_putc(&loc, (char)c);
 					else
-						pl_buf_printf(&loc, "%%%02X", c);
+						pl_buf_printf(
+						    &loc, "%%%02X", c);
 				}
 			}
 			pl_buf_printf(out, "Status: 303\r\nLocation: %s\r\n",
@@ -420,8 +431,8 @@ pl_resp_render(struct pl_req *rq, struct pl_resp *rs, enum pl_err er,
 			pl_json_set_i64(d, "status", status);
 			pl_json_set_str(d, "message",
 			    rq->error_msg ? rq->error_msg : pl_err_message(er));
-			render_html(rq, rs, "error", "Error", d, NULL, NULL,
-			    &body);
+			render_html(
+			    rq, rs, "error", "Error", d, NULL, NULL, &body);
 			json_object_put(d);
 		}
 		head_common(out, status, "text/html; charset=utf-8");

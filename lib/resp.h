@@ -14,14 +14,14 @@ struct pl_req;
 
 struct pl_resp {
 	struct pl_arena    *arena;
-	int                 status;   /* 0: 200 (or the error's) */
-	struct pl_buf       headers;  /* extra "Name: value\r\n" lines */
-	struct json_object *data;     /* the payload; owned, put at the end */
-	const char         *page;     /* template name for HTML */
+	int                 status;  /* 0: 200 (or the error's) */
+	struct pl_buf       headers; /* extra "Name: value\r\n" lines */
+	struct json_object *data;    /* the payload; owned, put at the end */
+	const char         *page;    /* template name for HTML */
 	const char         *title;
 	const char         *redirect; /* HTML: 303 See Other to here */
 	const char         *flash;    /* flash code to show after redirect */
-	int                 done;     /* already sent (streaming); skip render */
+	int                 done; /* already sent (streaming); skip render */
 };
 
 /* The data object, created empty on first use; borrowed. */
@@ -40,8 +40,8 @@ void pl_resp_redirect(struct pl_resp *rs, const char *path, const char *flash);
 void pl_resp_header(struct pl_resp *rs, const char *name, const char *value);
 /* Set-Cookie with Path=/, HttpOnly, SameSite=Lax (and Secure when the base
  * URL is https). max_age < 0: a browser-session cookie; 0 deletes it. */
-void pl_resp_cookie(struct pl_resp *rs, const char *name, const char *value,
-    long max_age);
+void pl_resp_cookie(
+    struct pl_resp *rs, const char *name, const char *value, long max_age);
 
 /* Helpers to fill json objects (json-c takes ownership of new values). */
 void pl_json_set_str(struct json_object *o, const char *k, const char *v);

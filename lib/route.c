@@ -8,8 +8,8 @@
 
 /* Match one pattern against a path, segment by segment. */
 static int
-path_match(const char *pat, const char *path, struct pl_arena *a,
-    struct pl_params *p)
+path_match(
+    const char *pat, const char *path, struct pl_arena *a, struct pl_params *p)
 {
 	p->n = 0;
 	while (*pat != '\0' && *path != '\0') {
@@ -17,12 +17,13 @@ path_match(const char *pat, const char *path, struct pl_arena *a,
 			const char *ne = strchr(pat, '/');
 			const char *ve = strchr(path, '/');
 			size_t      nl = ne ? (size_t)(ne - pat) : strlen(pat);
-			size_t      vl = ve ? (size_t)(ve - path) : strlen(path);
+			size_t vl = ve ? (size_t)(ve - path) : strlen(path);
 
 			if (vl == 0 || p->n == PL_MAX_PARAMS)
 				return 0;
 			if (a != NULL) {
-				p->name[p->n] = pl_arena_strndup(a, pat + 1, nl - 1);
+				p->name[p->n] =
+				    pl_arena_strndup(a, pat + 1, nl - 1);
 				p->val[p->n] = pl_arena_strndup(a, path, vl);
 			}
 			p->n++;

@@ -33,13 +33,13 @@ typedef enum pl_err pl_handler(struct pl_req *, struct pl_resp *);
 
 struct pl_route {
 	unsigned     methods; /* PL_GET | PL_POST ... */
-	const char  *path;    /* "/api/admins/:id/block"; ":name" is a segment */
+	const char  *path; /* "/api/admins/:id/block"; ":name" is a segment */
 	pl_handler  *fn;
 	enum pl_role role;
-	const char  *form;    /* HTML form routes: the template to re-render
-	                       * when the front line refuses the request (bad
-	                       * body, expired CSRF), may be NULL */
-	const char  *title;   /* its page title */
+	const char  *form; /* HTML form routes: the template to re-render
+	                    * when the front line refuses the request (bad
+	                    * body, expired CSRF), may be NULL */
+	const char *title; /* its page title */
 };
 
 #define PL_MAX_PARAMS 4
@@ -55,9 +55,9 @@ struct pl_params {
  * then *allowed is 0 when no route has this path (404) or the methods that
  * do (405, for the Allow header). A trailing slash does not match.
  */
-const struct pl_route *pl_route_match(const struct pl_route *routes,
-    size_t n, unsigned method, const char *path, struct pl_arena *a,
-    struct pl_params *p, unsigned *allowed);
+const struct pl_route *pl_route_match(const struct pl_route *routes, size_t n,
+    unsigned method, const char *path, struct pl_arena *a, struct pl_params *p,
+    unsigned *allowed);
 /* Method name to bit, 0 if unknown. */
 unsigned pl_method_parse(const char *s);
 /* "GET, POST" into the arena. */

@@ -56,7 +56,8 @@ static const char *const stmts[S__MAX] = {
 	    " FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id"
 	    " WHERE u.id = ? AND u.blocked = 0 AND COALESCE(t.blocked, 0) = 0",
 	[S_TARGET] =
-	    "SELECT u.role, COALESCE(u.tenant_id, 0), u.first_name, u.last_name,"
+	    "SELECT u.role, COALESCE(u.tenant_id, 0), u.first_name, "
+	    "u.last_name,"
 	    " u.blocked, COALESCE(t.blocked, 0)"
 	    " FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id"
 	    " WHERE u.id = ?",
@@ -75,7 +76,7 @@ token_shape(const char *t)
 		char c = t[i];
 
 		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-			(c >= '0' && c <= '9') || c == '-' || c == '_'))
+		        (c >= '0' && c <= '9') || c == '-' || c == '_'))
 			return 0;
 	}
 	return 1;
@@ -98,7 +99,8 @@ bearer_load(struct pl_req *rq, const char *tok)
 	}
 	er = pl_db_one(pl_req_db(rq), rq->arena, &pl_session_sql, S_USER,
 	    PL_ARGS(PL_I64(c.sub)), &row);
-	if (er == PL_ENOTFOUND || (er == PL_OK && pl_row_i64(&row, 6) != c.pwv)) {
+	if (er == PL_ENOTFOUND ||
+	    (er == PL_OK && pl_row_i64(&row, 6) != c.pwv)) {
 		rq->error_msg = "The token is no longer valid.";
 		return PL_EAUTH;
 	}
@@ -178,14 +180,13 @@ pl_sess_start(struct pl_req *rq, struct pl_resp *rs, int64_t user_id,
 
 	if (rq->sess != NULL && rq->sess->session_id != 0)
 		if ((er = pl_db_exec(pl_req_db(rq), &pl_session_sql, S_DELETE,
-			 PL_ARGS(PL_I64(rq->sess->session_id)), NULL, NULL)) !=
+		         PL_ARGS(PL_I64(rq->sess->session_id)), NULL, NULL)) !=
 		    PL_OK)
 			return er;
 	er = pl_db_exec(pl_req_db(rq), &pl_session_sql, S_INSERT,
 	    PL_ARGS(PL_STR(pl_sha256_hex(rq->arena, tok, strlen(tok))),
-		PL_I64(user_id),
-		real_user_id ? PL_I64(real_user_id) : PL_NULLV,
-		PL_STR(rq->client_addr)),
+	        PL_I64(user_id), real_user_id ? PL_I64(real_user_id) : PL_NULLV,
+	        PL_STR(rq->client_addr)),
 	    NULL, NULL);
 	if (er != PL_OK)
 		return er;
@@ -293,8 +294,9 @@ pl_csrf_check(struct pl_req *rq)
 		    pl_ct_streq(got, csrf_for(rq, "p", pre)))
 			return PL_OK;
 	}
-	rq->error_msg = "This form has expired or did not come from Parley."
-			" Reload the page and try again.";
+	rq->error_msg =
+	    "This form has expired or did not come from Parley."
+	    " Reload the page and try again.";
 	return PL_EPERM;
 }
 
@@ -309,7 +311,8 @@ pl_sess_emulate(struct pl_req *rq, struct pl_resp *rs, int64_t target)
 	enum pl_err           er;
 
 	if (s->bearer) {
-		rq->error_msg = "Acting as another user needs a browser session.";
+		rq->error_msg =
+		    "Acting as another user needs a browser session.";
 		return PL_EPERM;
 	}
 	if (s->real_user_id != 0) {
@@ -323,10 +326,11 @@ pl_sess_emulate(struct pl_req *rq, struct pl_resp *rs, int64_t target)
 	role = pl_role_parse(pl_row_str(&row, 0));
 	tid = pl_row_i64(&row, 1);
 	/* The super admin may act as any admin or agent; an admin as its own
-	 * agents. Anyone else is, to this caller, a user that does not exist. */
+	 * agents. Anyone else is, to this caller, a user that does not exist.
+	 */
 	if (target == actor || role == PL_ROLE_SUPER ||
 	    (s->role == PL_ROLE_ADMIN &&
-		(tid != s->tenant_id || role == PL_ROLE_ADMIN)) ||
+	        (tid != s->tenant_id || role == PL_ROLE_ADMIN)) ||
 	    (s->role != PL_ROLE_SUPER && s->role != PL_ROLE_ADMIN))
 		return PL_ENOTFOUND;
 	if (pl_row_i64(&row, 4) != 0 || pl_row_i64(&row, 5) != 0) {
@@ -338,7 +342,7 @@ pl_sess_emulate(struct pl_req *rq, struct pl_resp *rs, int64_t target)
 	if ((er = pl_sess_start(rq, rs, target, actor)) == PL_OK)
 		er = pl_audit(rq, db, tid, "emulation_start", "user", target,
 		    pl_arena_printf(rq->arena, "acting as %s %s",
-			pl_row_str(&row, 2), pl_row_str(&row, 3)));
+		        pl_row_str(&row, 2), pl_row_str(&row, 3)));
 	if (er == PL_OK)
 		er = pl_db_commit(db);
 	if (er != PL_OK)
@@ -359,10 +363,10 @@ pl_sess_emulate_stop(struct pl_req *rq, struct pl_resp *rs)
 	}
 	if ((er = pl_db_begin(db)) != PL_OK)
 		return er;
-	er = pl_audit(rq, db, s->tenant_id, "emulation_stop", "user",
-	    s->user_id,
-	    pl_arena_printf(rq->arena, "stopped acting as %s %s",
-		s->first_name, s->last_name));
+	er =
+	    pl_audit(rq, db, s->tenant_id, "emulation_stop", "user", s->user_id,
+	        pl_arena_printf(rq->arena, "stopped acting as %s %s",
+	            s->first_name, s->last_name));
 	/* A new session of one's own: the emulated one ends. */
 	if (er == PL_OK)
 		er = pl_sess_start(rq, rs, s->real_user_id, 0);

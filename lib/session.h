@@ -43,8 +43,8 @@ enum pl_err pl_sess_end_all(struct pl_db *db, int64_t user_id, int64_t keep_id);
  * caller may not act as (the same answer as no such user), PL_ECONFLICT
  * when already acting or the target is blocked, PL_EPERM for bearer calls.
  */
-enum pl_err pl_sess_emulate(struct pl_req *rq, struct pl_resp *rs,
-    int64_t target);
+enum pl_err pl_sess_emulate(
+    struct pl_req *rq, struct pl_resp *rs, int64_t target);
 /* Back to oneself: a new session of the real user; audited. */
 enum pl_err pl_sess_emulate_stop(struct pl_req *rq, struct pl_resp *rs);
 /* A signed JWT for user_id with its password version. */

@@ -43,11 +43,11 @@ struct pl_tmpl_set;
  */
 enum pl_err pl_tmpl_load(const char *dir, struct pl_tmpl_set **out);
 /* Compile one template from memory (tests): name and text. */
-enum pl_err pl_tmpl_add(struct pl_tmpl_set *set, const char *name,
-    const char *text);
+enum pl_err pl_tmpl_add(
+    struct pl_tmpl_set *set, const char *name, const char *text);
 /* An empty set for pl_tmpl_add(). */
 struct pl_tmpl_set *pl_tmpl_new(void);
-void pl_tmpl_free(struct pl_tmpl_set *set);
+void                pl_tmpl_free(struct pl_tmpl_set *set);
 /* 1 if the set holds a template of that name. */
 int pl_tmpl_has(const struct pl_tmpl_set *set, const char *name);
 /*

@@ -46,13 +46,15 @@ static const char *const stmts[U__MAX] = {
 	[U_FAIL_COUNT] =
 	    "SELECT COUNT(*) FROM auth_failures WHERE kind = ? AND key_hash = ?"
 	    " AND created_at > UTC_TIMESTAMP() - INTERVAL 15 MINUTE",
-	[U_FAIL_ADD] = "INSERT INTO auth_failures (kind, key_hash) VALUES (?, ?)",
+	[U_FAIL_ADD] =
+	    "INSERT INTO auth_failures (kind, key_hash) VALUES (?, ?)",
 	[U_FAIL_CLEAR] =
 	    "DELETE FROM auth_failures WHERE kind = 'account' AND key_hash = ?",
 	[U_TENANT_INSERT] = "INSERT INTO tenants (company) VALUES (?)",
 	[U_INSERT] =
 	    "INSERT INTO users (tenant_id, role, email, first_name, last_name,"
-	    " phone, phone_e164, password_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	    " phone, phone_e164, password_hash) VALUES (?, ?, ?, ?, ?, ?, ?, "
+	    "?)",
 	[U_GET] =
 	    "SELECT id, COALESCE(tenant_id, 0), role, email, first_name,"
 	    " last_name, phone, password_version, created_at, password_hash"
@@ -108,14 +110,14 @@ fail_count(struct pl_req *rq, const char *kind, const char *key, int64_t *n)
 }
 
 enum pl_err
-pl_user_authenticate(struct pl_req *rq, const char *email,
-    const char *password, int64_t *uid, int64_t *pwv)
+pl_user_authenticate(struct pl_req *rq, const char *email, const char *password,
+    int64_t *uid, int64_t *pwv)
 {
 	struct pl_db *db = pl_req_db(rq);
 	const char   *norm = pl_email_normalize(rq->arena, email);
 	const char   *acct = pl_sha256_hex(rq->arena, norm, strlen(norm));
-	const char   *addr = pl_sha256_hex(rq->arena, rq->client_addr,
-	      strlen(rq->client_addr));
+	const char   *addr =
+	    pl_sha256_hex(rq->arena, rq->client_addr, strlen(rq->client_addr));
 	struct pl_row row;
 	int64_t       na, nb;
 	enum pl_err   er;
@@ -142,22 +144,23 @@ pl_user_authenticate(struct pl_req *rq, const char *email,
 		ok = pl_pw_verify(password, pl_row_str(&row, 1));
 	if (!ok) {
 		if ((er = pl_db_exec(db, &pl_user_sql, U_FAIL_ADD,
-			 PL_ARGS(PL_STR("account"), PL_STR(acct)), NULL,
-			 NULL)) != PL_OK ||
+		         PL_ARGS(PL_STR("account"), PL_STR(acct)), NULL,
+		         NULL)) != PL_OK ||
 		    (er = pl_db_exec(db, &pl_user_sql, U_FAIL_ADD,
-			 PL_ARGS(PL_STR("addr"), PL_STR(addr)), NULL, NULL)) !=
-			PL_OK)
+		         PL_ARGS(PL_STR("addr"), PL_STR(addr)), NULL, NULL)) !=
+		        PL_OK)
 			return er;
 		rq->error_msg = wrong;
 		return PL_EAUTH;
 	}
 	if (pl_row_i64(&row, 2) != 0 || pl_row_i64(&row, 3) != 0) {
-		rq->error_msg = "This account is blocked. Please contact your"
-				" administrator.";
+		rq->error_msg =
+		    "This account is blocked. Please contact your"
+		    " administrator.";
 		return PL_EPERM;
 	}
 	if ((er = pl_db_exec(db, &pl_user_sql, U_FAIL_CLEAR,
-		 PL_ARGS(PL_STR(acct)), NULL, NULL)) != PL_OK)
+	         PL_ARGS(PL_STR(acct)), NULL, NULL)) != PL_OK)
 		return er;
 	*uid = pl_row_i64(&row, 0);
 	*pwv = pl_row_i64(&row, 4);
@@ -171,9 +174,8 @@ sign_in_url(struct pl_req *rq)
 }
 
 enum pl_err
-pl_user_signup(struct pl_req *rq, const char *first_name,
-    const char *last_name, const char *phone, const char *email,
-    const char *password, int64_t *uid)
+pl_user_signup(struct pl_req *rq, const char *first_name, const char *last_name,
+    const char *phone, const char *email, const char *password, int64_t *uid)
 {
 	struct pl_db *db = pl_req_db(rq);
 	char          hash[PL_PW_HASH_MAX];
@@ -194,13 +196,13 @@ pl_user_signup(struct pl_req *rq, const char *first_name,
 	if ((er = pl_db_begin(db)) != PL_OK)
 		return er;
 	if ((er = pl_db_exec(db, &pl_user_sql, U_TENANT_INSERT,
-		 PL_ARGS(PL_STR("")), NULL, &tid)) != PL_OK)
+	         PL_ARGS(PL_STR("")), NULL, &tid)) != PL_OK)
 		goto out;
 	er = pl_db_exec(db, &pl_user_sql, U_INSERT,
 	    PL_ARGS(PL_I64(tid), PL_STR("admin"), PL_STR(norm),
-		PL_STR(first_name), PL_STR(last_name), PL_STR(phone),
-		PL_STR(*phone ? pl_phone_e164(rq->arena, phone) : ""),
-		PL_STR(hash)),
+	        PL_STR(first_name), PL_STR(last_name), PL_STR(phone),
+	        PL_STR(*phone ? pl_phone_e164(rq->arena, phone) : ""),
+	        PL_STR(hash)),
 	    NULL, &id);
 	if (er != PL_OK)
 		goto out;
@@ -209,15 +211,15 @@ pl_user_signup(struct pl_req *rq, const char *first_name,
 	    norm, pl_arena_printf(rq->arena, "%s %s", first_name, last_name),
 	    "Welcome to Parley",
 	    pl_arena_printf(rq->arena,
-		"Hello %s,\n\n"
-		"Your Parley account is ready.\n\n"
-		"Your user id: %s\n"
-		"Sign in at: %s\n\n"
-		"For your safety we never send passwords by e-mail. If you"
-		" forget yours, use \"Forgot password?\" on the sign-in"
-		" page.\n\n"
-		"-- Parley\n",
-		first_name, norm, sign_in_url(rq)));
+	        "Hello %s,\n\n"
+	        "Your Parley account is ready.\n\n"
+	        "Your user id: %s\n"
+	        "Sign in at: %s\n\n"
+	        "For your safety we never send passwords by e-mail. If you"
+	        " forget yours, use \"Forgot password?\" on the sign-in"
+	        " page.\n\n"
+	        "-- Parley\n",
+	        first_name, norm, sign_in_url(rq)));
 	if (er != PL_OK)
 		goto out;
 	er = pl_db_commit(db);
@@ -248,22 +250,22 @@ token_mail(struct pl_req *rq, struct pl_db *db, int64_t uid,
 
 	er = pl_db_exec(db, &pl_user_sql, U_TOKEN_INSERT,
 	    PL_ARGS(PL_STR(pl_sha256_hex(rq->arena, tok, strlen(tok))),
-		PL_I64(uid), PL_STR(purpose), PL_I64(seconds)),
+	        PL_I64(uid), PL_STR(purpose), PL_I64(seconds)),
 	    NULL, NULL);
 	if (er != PL_OK)
 		return er;
 	/* Tokens are base64url: safe in a query string as they are. */
-	link = pl_arena_printf(rq->arena, "%s%s?token=%s", pl_cfg()->base_url,
-	    path, tok);
+	link = pl_arena_printf(
+	    rq->arena, "%s%s?token=%s", pl_cfg()->base_url, path, tok);
 	return pl_outbox_mail(db, rq->arena,
-	    pl_arena_printf(rq->arena, "%s:%lld:%.16s", purpose,
-		(long long)uid, tok),
+	    pl_arena_printf(
+	        rq->arena, "%s:%lld:%.16s", purpose, (long long)uid, tok),
 	    email, name, subject,
 	    pl_arena_printf(rq->arena,
-		"Hello %s,\n\n%s\n\n%s\n\n"
-		"The link works once. If you did not ask for this, you can"
-		" ignore this message.\n\n-- Parley\n",
-		name, intro, link));
+	        "Hello %s,\n\n%s\n\n%s\n\n"
+	        "The link works once. If you did not ask for this, you can"
+	        " ignore this message.\n\n-- Parley\n",
+	        name, intro, link));
 }
 
 enum pl_err
@@ -276,8 +278,9 @@ pl_user_forgot(struct pl_req *rq, const char *email)
 
 	er = pl_db_one(db, rq->arena, &pl_user_sql, U_BY_EMAIL,
 	    PL_ARGS(PL_STR(norm)), &row);
-	if (er == PL_ENOTFOUND || (er == PL_OK &&
-	    (pl_row_i64(&row, 2) != 0 || pl_row_i64(&row, 3) != 0)))
+	if (er == PL_ENOTFOUND ||
+	    (er == PL_OK &&
+	        (pl_row_i64(&row, 2) != 0 || pl_row_i64(&row, 3) != 0)))
 		return PL_OK; /* the caller answers the same */
 	if (er != PL_OK)
 		return er;
@@ -285,8 +288,8 @@ pl_user_forgot(struct pl_req *rq, const char *email)
 		return er;
 	er = token_mail(rq, db, pl_row_i64(&row, 0), "reset", PL_RESET_SECONDS,
 	    norm,
-	    pl_arena_printf(rq->arena, "%s %s", pl_row_str(&row, 5),
-		pl_row_str(&row, 6)),
+	    pl_arena_printf(
+	        rq->arena, "%s %s", pl_row_str(&row, 5), pl_row_str(&row, 6)),
 	    "Reset your Parley password",
 	    "Someone (we hope you) asked to reset the password of your Parley"
 	    " account. Open this link within one hour to choose a new one:",
@@ -308,9 +311,9 @@ pl_user_invite(struct pl_req *rq, struct pl_db *db, int64_t uid,
 	return token_mail(rq, db, uid, "invite", PL_INVITE_SECONDS, email, name,
 	    "Your Parley account",
 	    pl_arena_printf(rq->arena,
-		"%s created a Parley account for you (user id: %s). Open"
-		" this link within seven days to set your password:",
-		inviter, email),
+	        "%s created a Parley account for you (user id: %s). Open"
+	        " this link within seven days to set your password:",
+	        inviter, email),
 	    "/password/reset");
 }
 
@@ -318,8 +321,9 @@ static int
 token_shape_ok(const char *t)
 {
 	return t != NULL && strlen(t) == 43 &&
-	    strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		      "0123456789-_") == 43;
+	       strspn(t,
+	           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	           "0123456789-_") == 43;
 }
 
 enum pl_err
@@ -329,8 +333,7 @@ pl_user_token_check(struct pl_req *rq, const char *token)
 
 	if (!token_shape_ok(token))
 		return PL_ENOTFOUND;
-	return pl_db_one(pl_req_db(rq), rq->arena, &pl_user_sql,
-	    U_TOKEN_LOOKUP,
+	return pl_db_one(pl_req_db(rq), rq->arena, &pl_user_sql, U_TOKEN_LOOKUP,
 	    PL_ARGS(PL_STR(pl_sha256_hex(rq->arena, token, strlen(token)))),
 	    &row);
 }
@@ -343,15 +346,15 @@ password_event(struct pl_req *rq, struct pl_db *db, int64_t uid)
 
 	json_object_object_add(d, "user_id", json_object_new_int64(uid));
 	if (pl_event_publish(db, rq->arena, pl_user_stream(rq->arena, uid),
-		"PASSWORD_CHANGED", d) != PL_OK)
-		pl_warn("user %lld: password event not published",
-		    (long long)uid);
+	        "PASSWORD_CHANGED", d) != PL_OK)
+		pl_warn(
+		    "user %lld: password event not published", (long long)uid);
 	json_object_put(d);
 }
 
 enum pl_err
-pl_user_token_use(struct pl_req *rq, const char *token, const char *password,
-    int64_t *uid)
+pl_user_token_use(
+    struct pl_req *rq, const char *token, const char *password, int64_t *uid)
 {
 	struct pl_db *db = pl_req_db(rq);
 	char          hash[PL_PW_HASH_MAX];
@@ -374,16 +377,16 @@ pl_user_token_use(struct pl_req *rq, const char *token, const char *password,
 	id = pl_row_i64(&row, 1);
 	/* Single use: only the request that flips used_at goes on. */
 	if ((er = pl_db_exec(db, &pl_user_sql, U_TOKEN_USE,
-		 PL_ARGS(PL_I64(pl_row_i64(&row, 0))), &used, NULL)) != PL_OK)
+	         PL_ARGS(PL_I64(pl_row_i64(&row, 0))), &used, NULL)) != PL_OK)
 		goto out;
 	if (used != 1) {
 		er = PL_ENOTFOUND;
 		goto out;
 	}
 	if ((er = pl_db_exec(db, &pl_user_sql, U_TOKEN_USE_ALL,
-		 PL_ARGS(PL_I64(id)), NULL, NULL)) != PL_OK ||
+	         PL_ARGS(PL_I64(id)), NULL, NULL)) != PL_OK ||
 	    (er = pl_db_exec(db, &pl_user_sql, U_SET_PASSWORD,
-		 PL_ARGS(PL_STR(hash), PL_I64(id)), NULL, NULL)) != PL_OK ||
+	         PL_ARGS(PL_STR(hash), PL_I64(id)), NULL, NULL)) != PL_OK ||
 	    (er = pl_sess_end_all(db, id, 0)) != PL_OK)
 		goto out;
 	er = pl_db_commit(db);
@@ -425,14 +428,14 @@ pl_user_profile_update(struct pl_req *rq, const char *first_name,
 {
 	return pl_db_exec(pl_req_db(rq), &pl_user_sql, U_PROFILE,
 	    PL_ARGS(PL_STR(first_name), PL_STR(last_name), PL_STR(phone),
-		PL_STR(*phone ? pl_phone_e164(rq->arena, phone) : ""),
-		PL_I64(rq->sess->user_id)),
+	        PL_STR(*phone ? pl_phone_e164(rq->arena, phone) : ""),
+	        PL_I64(rq->sess->user_id)),
 	    NULL, NULL);
 }
 
 enum pl_err
-pl_user_password_change(struct pl_req *rq, const char *current,
-    const char *password)
+pl_user_password_change(
+    struct pl_req *rq, const char *current, const char *password)
 {
 	struct pl_db *db = pl_req_db(rq);
 	char          hash[PL_PW_HASH_MAX];
@@ -440,8 +443,8 @@ pl_user_password_change(struct pl_req *rq, const char *current,
 	enum pl_err   er;
 	int64_t       uid = rq->sess->user_id;
 
-	er = pl_db_one(db, rq->arena, &pl_user_sql, U_GET,
-	    PL_ARGS(PL_I64(uid)), &row);
+	er = pl_db_one(
+	    db, rq->arena, &pl_user_sql, U_GET, PL_ARGS(PL_I64(uid)), &row);
 	if (er != PL_OK)
 		return er;
 	if (pl_row_null(&row, 9) || !pl_pw_verify(current, pl_row_str(&row, 9)))
@@ -452,7 +455,7 @@ pl_user_password_change(struct pl_req *rq, const char *current,
 	if ((er = pl_db_begin(db)) != PL_OK)
 		return er;
 	if ((er = pl_db_exec(db, &pl_user_sql, U_SET_PASSWORD,
-		 PL_ARGS(PL_STR(hash), PL_I64(uid)), NULL, NULL)) != PL_OK ||
+	         PL_ARGS(PL_STR(hash), PL_I64(uid)), NULL, NULL)) != PL_OK ||
 	    (er = pl_sess_end_all(db, uid, rq->sess->session_id)) != PL_OK)
 		goto out;
 	er = pl_db_commit(db);
@@ -481,8 +484,8 @@ pl_user_seed_super(struct pl_db *db, struct pl_arena *a, const char *email,
 		return er;
 	er = pl_db_exec(db, &pl_user_sql, U_INSERT,
 	    PL_ARGS(PL_NULLV, PL_STR("super_admin"),
-		PL_STR(pl_email_normalize(a, email)), PL_STR("Super"),
-		PL_STR("Admin"), PL_STR(""), PL_STR(""), PL_STR(hash)),
+	        PL_STR(pl_email_normalize(a, email)), PL_STR("Super"),
+	        PL_STR("Admin"), PL_STR(""), PL_STR(""), PL_STR(hash)),
 	    NULL, NULL);
 	if (er == PL_OK)
 		*created = 1;

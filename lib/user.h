@@ -15,8 +15,8 @@ struct pl_req;
 
 extern const struct pl_sqlset pl_user_sql;
 
-#define PL_THROTTLE_ACCOUNT 5   /* failures per account per window */
-#define PL_THROTTLE_ADDR    20  /* failures per client address per window */
+#define PL_THROTTLE_ACCOUNT 5  /* failures per account per window */
+#define PL_THROTTLE_ADDR    20 /* failures per client address per window */
 #define PL_THROTTLE_MINUTES 15
 #define PL_RESET_SECONDS    3600
 #define PL_INVITE_SECONDS   (7 * 86400)
@@ -59,8 +59,8 @@ enum pl_err pl_user_forgot(struct pl_req *rq, const char *email);
 enum pl_err pl_user_token_check(struct pl_req *rq, const char *token);
 /* Use a token: set the password, end every session of the user, and tell
  * their streams. PL_OK and *uid, or PL_ENOTFOUND. */
-enum pl_err pl_user_token_use(struct pl_req *rq, const char *token,
-    const char *password, int64_t *uid);
+enum pl_err pl_user_token_use(
+    struct pl_req *rq, const char *token, const char *password, int64_t *uid);
 /* Create a single-use set-password link for uid (inside the caller's
  * transaction) and queue it by e-mail. For invitations (issue 3). */
 enum pl_err pl_user_invite(struct pl_req *rq, struct pl_db *db, int64_t uid,
@@ -72,8 +72,8 @@ enum pl_err pl_user_profile_update(struct pl_req *rq, const char *first_name,
     const char *last_name, const char *phone);
 /* Change one's own password: PL_EINVAL with a field error when the current
  * password is wrong. Ends every other session and tells the user's stream. */
-enum pl_err pl_user_password_change(struct pl_req *rq, const char *current,
-    const char *password);
+enum pl_err pl_user_password_change(
+    struct pl_req *rq, const char *current, const char *password);
 
 /* For the admin tool: create the super admin unless one exists.
  * *created is 1 when it did. */
@@ -85,8 +85,8 @@ enum pl_err pl_user_seed_super(struct pl_db *db, struct pl_arena *a,
  * the super admin, any admin's; for an admin, only its own id. PL_OK, or
  * PL_ENOTFOUND (no such admin, or not the caller's business).
  */
-enum pl_err pl_admin_tenant(struct pl_req *rq, int64_t admin_id,
-    int64_t *tenant_id);
+enum pl_err pl_admin_tenant(
+    struct pl_req *rq, int64_t admin_id, int64_t *tenant_id);
 
 /* The stream of a user's own events. */
 const char *pl_user_stream(struct pl_arena *a, int64_t uid);

@@ -13,7 +13,7 @@ struct pl_arena;
 #define PL_PASSWORD_MAX 128 /* bytes; bounds the KDF's input */
 #define PL_NAME_MAX     80  /* first/last name, in characters */
 #define PL_EMAIL_MAX    254
-#define PL_PHONE_MAX    32  /* as typed */
+#define PL_PHONE_MAX    32 /* as typed */
 
 /*
  * A person's name part: 1..PL_NAME_MAX characters (code points, not bytes),

@@ -5,8 +5,6 @@
 // (the admin and its agents signed out, then back), the audit entries, and
 // 403 for an admin or an agent on every route with nothing changed.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { before, test } from 'node:test';
 
 import {
@@ -29,6 +27,7 @@ import {
 	signup,
 	uniqueEmail,
 	waitForMail,
+	sql,
 } from './helpers.mjs';
 
 const INVITE = 'Your Parley account';
@@ -36,19 +35,6 @@ const RESET = 'Reset your Parley password';
 const KEYS = ['agent_count', 'blocked', 'company', 'created_at', 'email', 'first_name', 'id', 'last_name', 'phone'];
 
 // --- set-up helpers --------------------------------------------------------
-
-/** Run SQL as the database's root user; rows as arrays of strings. */
-function sql(query) {
-	const out = execFileSync(
-		'mariadb',
-		[`--socket=${join(PARLEY_ROOT, 'var', 'run', 'mysqld.sock')}`, '-u', 'root', '-N', '-B', 'parley', '-e', query],
-		{ encoding: 'utf8' },
-	);
-	return out
-		.split('\n')
-		.filter((l) => l.length)
-		.map((l) => l.split('\t'));
-}
 
 /** Only values the tests made themselves go into SQL text. */
 function safe(s) {

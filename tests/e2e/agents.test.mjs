@@ -6,8 +6,6 @@
 // another tenant's agents and departments are answered as missing ones;
 // agents refused; every write audited.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { before, test } from 'node:test';
 
 import {
@@ -29,22 +27,10 @@ import {
 	signup,
 	uniqueEmail,
 	waitForMail,
+	sql,
 } from './helpers.mjs';
 
 // --- set-up helpers --------------------------------------------------------
-
-/** Run SQL as the database's root user; rows as arrays of strings. */
-function sql(query) {
-	const out = execFileSync(
-		'mariadb',
-		[`--socket=${join(PARLEY_ROOT, 'var', 'run', 'mysqld.sock')}`, '-u', 'root', '-N', '-B', 'parley', '-e', query],
-		{ encoding: 'utf8' },
-	);
-	return out
-		.split('\n')
-		.filter((l) => l.length)
-		.map((l) => l.split('\t'));
-}
 
 /** A department of tenant made with SQL; returns its id. */
 function sqlDept(tenant, name, active = 1) {

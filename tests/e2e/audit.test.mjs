@@ -3,8 +3,6 @@
 // own tenant's; an agent is refused; emulation start and stop are recorded
 // with the real actor and the emulated identity; the page escapes entries.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { before, test } from 'node:test';
 
 import {
@@ -23,21 +21,8 @@ import {
 	signup,
 	uniqueEmail,
 	waitForMail,
+	sql,
 } from './helpers.mjs';
-
-const SOCKET = process.env.PARLEY_DB_SOCKET || join(PARLEY_ROOT, 'var', 'run', 'mysqld.sock');
-
-function sql(query) {
-	const out = execFileSync(
-		'mariadb',
-		[`--socket=${SOCKET}`, '-u', 'root', '--batch', '--skip-column-names', 'parley', '-e', query],
-		{ encoding: 'utf8' },
-	);
-	return out
-		.split('\n')
-		.filter((l) => l.length)
-		.map((l) => l.split('\t'));
-}
 
 const q = (s) => `'${String(s).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 

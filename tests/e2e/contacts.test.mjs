@@ -8,8 +8,6 @@
 // with root SQL and get their passwords through the real forgot-password
 // flow.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { before, test } from 'node:test';
 
 import {
@@ -32,22 +30,8 @@ import {
 	signup,
 	uniqueEmail,
 	waitForMail,
+	sql,
 } from './helpers.mjs';
-
-const SOCKET = process.env.PARLEY_DB_SOCKET || join(PARLEY_ROOT, 'var', 'run', 'mysqld.sock');
-
-/** Run SQL as root; rows as arrays of strings. */
-export function sql(query) {
-	const out = execFileSync(
-		'mariadb',
-		[`--socket=${SOCKET}`, '-u', 'root', '--batch', '--skip-column-names', 'parley', '-e', query],
-		{ encoding: 'utf8' },
-	);
-	return out
-		.split('\n')
-		.filter((l) => l.length)
-		.map((l) => l.split('\t'));
-}
 
 const q = (s) => `'${String(s).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 

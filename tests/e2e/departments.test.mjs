@@ -3,7 +3,6 @@
 // fields named; another tenant's department answered as a missing one;
 // agents refused; every write audited; the number of agents counted.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 
@@ -28,22 +27,10 @@ import {
 	signup,
 	uniqueEmail,
 	waitForMail,
+	sql,
 } from './helpers.mjs';
 
 // --- set-up helpers --------------------------------------------------------
-
-/** Run SQL as the database's root user; rows as arrays of strings. */
-function sql(query) {
-	const out = execFileSync(
-		'mariadb',
-		[`--socket=${join(PARLEY_ROOT, 'var', 'run', 'mysqld.sock')}`, '-u', 'root', '-N', '-B', 'parley', '-e', query],
-		{ encoding: 'utf8' },
-	);
-	return out
-		.split('\n')
-		.filter((l) => l.length)
-		.map((l) => l.split('\t'));
-}
 
 /** An admin with its own tenant (company set), an API token and a browser. */
 async function newAdmin(company = `Acme ${rand(6)}`) {

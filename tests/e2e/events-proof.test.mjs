@@ -45,7 +45,7 @@ function streamCheckPath() {
 
 // The stack's envdir (var/env, one file per variable), as chpst -e reads it.
 function stackEnv() {
-	const dir = join(ROOT, 'var/env');
+	const dir = join(process.env.PARLEY_VAR || join(ROOT, 'var'), 'env');
 	const env = { ...process.env };
 	for (const name of readdirSync(dir)) {
 		const v = readFileSync(join(dir, name), 'utf8').split('\n')[0].replace(/[ \t]+$/, '');

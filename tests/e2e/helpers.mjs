@@ -3,6 +3,7 @@
 // sign-in shortcuts. Every test file makes its own users (unique e-mails),
 // so the files run in any order and again on the same database.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,10 +14,27 @@ export const PARLEY_ROOT =
 	join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 export const MAIL_URL = (process.env.MAIL_URL || 'http://127.0.0.1:1080').replace(/\/$/, '');
+// The stack's state directory: ./dev test runs its own (var/test-stack).
+export const PARLEY_VAR = process.env.PARLEY_VAR || join(PARLEY_ROOT, 'var');
+export const DB_SOCKET = process.env.PARLEY_DB_SOCKET || join(PARLEY_VAR, 'run', 'mysqld.sock');
+
+/** Run SQL as root on the stack's database; rows as arrays of strings. For
+ * set-ups and checks a page cannot show, never instead of the real path. */
+export function sql(query) {
+	const out = execFileSync(
+		'mariadb',
+		[`--socket=${DB_SOCKET}`, '-u', 'root', '--batch', '--skip-column-names', 'parley', '-e', query],
+		{ encoding: 'utf8' },
+	);
+	return out
+		.split('\n')
+		.filter((l) => l.length)
+		.map((l) => l.split('\t'));
+}
 
 function savedAdmin(name) {
 	try {
-		const t = readFileSync(join(PARLEY_ROOT, 'var', 'super-admin.txt'), 'utf8');
+		const t = readFileSync(join(PARLEY_VAR, 'super-admin.txt'), 'utf8');
 		const m = t.match(new RegExp(`^${name}=(.*)$`, 'm'));
 		return m ? m[1].trim() : undefined;
 	} catch {

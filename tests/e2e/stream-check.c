@@ -26,8 +26,9 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: stream-check --streams S1,S2,... --count N"
-			" --tag TAG [--sleep-us U]\n");
+	fprintf(stderr,
+	    "usage: stream-check --streams S1,S2,... --count N"
+	    " --tag TAG [--sleep-us U]\n");
 	exit(2);
 }
 

@@ -24,7 +24,6 @@ hex(struct pl_arena *a, const unsigned char *p, size_t n)
 	return s;
 }
 
-
 static void
 test_sha256(struct pl_arena *a)
 {
@@ -279,7 +278,8 @@ test_pw(void)
 	T_OK(pl_pw_verify("p\xc3\xa4ssw\xc3\xb6rd", h1), "UTF-8 round trip");
 
 	/* The dummy verify runs (its cost is a timing property: no unit test
-	 * asserts timings; the hash parameters are the same by construction). */
+	 * asserts timings; the hash parameters are the same by construction).
+	 */
 	pl_pw_dummy_verify("wrong");
 	T_OK(!pl_pw_verify("wrong", "!"), "a malformed hash is refused");
 }

@@ -59,15 +59,16 @@ main(void)
 	unsigned         allowed;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct pl_route *r = pl_route_match(routes,
-		    sizeof(routes) / sizeof(routes[0]), cases[i].method,
-		    cases[i].path, a, &p, &allowed);
+		const struct pl_route *r =
+		    pl_route_match(routes, sizeof(routes) / sizeof(routes[0]),
+		        cases[i].method, cases[i].path, a, &p, &allowed);
 
 		T_INT(r ? r - routes : -1, cases[i].route, cases[i].path);
 		if (r == NULL)
 			T_INT(allowed, cases[i].allowed, cases[i].path);
 		else if (cases[i].p0 != NULL)
-			T_STR(p.n ? p.val[0] : NULL, cases[i].p0, cases[i].path);
+			T_STR(
+			    p.n ? p.val[0] : NULL, cases[i].p0, cases[i].path);
 	}
 	pl_route_match(routes, 7, PL_GET, "/a/1/b/2", a, &p, &allowed);
 	T_INT(p.n, 2, "/a/1/b/2 params");
@@ -83,8 +84,9 @@ main(void)
 	T_INT(pl_role_parse("root"), PL_ROLE_PUBLIC, "root");
 	T_INT(pl_role_parse(NULL), PL_ROLE_PUBLIC, "NULL");
 	T_STR(pl_role_name(PL_ROLE_ADMIN), "admin", "name");
-	T_OK(PL_ROLE_SUPER > PL_ROLE_ADMIN && PL_ROLE_ADMIN > PL_ROLE_SUPERVISOR &&
-		PL_ROLE_SUPERVISOR > PL_ROLE_AGENT,
+	T_OK(PL_ROLE_SUPER > PL_ROLE_ADMIN &&
+	         PL_ROLE_ADMIN > PL_ROLE_SUPERVISOR &&
+	         PL_ROLE_SUPERVISOR > PL_ROLE_AGENT,
 	    "rank order");
 	pl_arena_free(a);
 	return t_done();

@@ -32,12 +32,14 @@ static int             listen_fd;
 static pthread_mutex_t accept_mu = PTHREAD_MUTEX_INITIALIZER;
 static long long       id_min, id_max;
 
-static const char ok[] = "Status: 200 OK\r\n"
-			 "Content-Type: text/plain\r\n"
-			 "Content-Length: 3\r\n\r\nok\n";
-static const char fail[] = "Status: 500 Internal Server Error\r\n"
-			   "Content-Type: text/plain\r\n"
-			   "Content-Length: 5\r\n\r\nfail\n";
+static const char ok[] =
+    "Status: 200 OK\r\n"
+    "Content-Type: text/plain\r\n"
+    "Content-Length: 3\r\n\r\nok\n";
+static const char fail[] =
+    "Status: 500 Internal Server Error\r\n"
+    "Content-Type: text/plain\r\n"
+    "Content-Length: 5\r\n\r\nfail\n";
 
 struct dbc {
 	MYSQL      *my;
@@ -63,8 +65,8 @@ db_open(struct dbc *d)
 	if ((d->my = mysql_init(NULL)) == NULL)
 		return -1;
 	if (mysql_real_connect(d->my, NULL, env("PARLEY_DB_USER", "parley_app"),
-		env("PARLEY_DB_PASSWORD", ""), env("PARLEY_DB_NAME", "parley"), 0,
-		env("PARLEY_DB_SOCKET", NULL), 0) == NULL) {
+	        env("PARLEY_DB_PASSWORD", ""), env("PARLEY_DB_NAME", "parley"),
+	        0, env("PARLEY_DB_SOCKET", NULL), 0) == NULL) {
 		fprintf(stderr, "bare-fcgi: connect: %s\n", mysql_error(d->my));
 		return -1;
 	}
@@ -157,7 +159,8 @@ main(int argc, char *argv[])
 			nthreads = strtol(optarg, NULL, 10);
 			break;
 		case 'r':
-			if (sscanf(optarg, "%lld-%lld", &id_min, &id_max) != 2 ||
+			if (sscanf(optarg, "%lld-%lld", &id_min, &id_max) !=
+			        2 ||
 			    id_min <= 0 || id_max < id_min)
 				goto usage;
 			break;
@@ -185,8 +188,8 @@ main(int argc, char *argv[])
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 256 * 1024);
 	for (long i = 0; i < nthreads; i++)
-		if (pthread_create(&tids[i], &attr, worker, (void *)(size_t)i) !=
-		    0) {
+		if (pthread_create(
+		        &tids[i], &attr, worker, (void *)(size_t)i) != 0) {
 			fprintf(stderr, "bare-fcgi: thread %ld failed\n", i);
 			return 1;
 		}
@@ -194,6 +197,7 @@ main(int argc, char *argv[])
 		pthread_join(tids[i], NULL);
 	return 0;
 usage:
-	fprintf(stderr, "usage: bare-fcgi -s SOCKET [-t THREADS] [-r MIN-MAX]\n");
+	fprintf(
+	    stderr, "usage: bare-fcgi -s SOCKET [-t THREADS] [-r MIN-MAX]\n");
 	return 2;
 }

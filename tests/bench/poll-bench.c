@@ -16,7 +16,8 @@
  *   park N    open connections up to N and wait until all N are parked:
  *             "parked N secs=S errors=E"
  *   mark      start collecting latencies: "marked"
- *   report    "lat n=K p50=MS p90=MS p99=MS max=MS rate=EV/S errors=E"
+ *   report [K] (after K events, or 15 s, when K is given)
+ *             "lat n=K p50=MS p90=MS p99=MS max=MS rate=EV/S errors=E"
  *   bcast     arm: the next event each connection gets is the broadcast:
  *             "armed"; later "bcast n=K/N first=MS p50=MS p99=MS last=MS"
  *             (after all N have one, or 30 s)
@@ -56,16 +57,16 @@ struct conn {
 	int         fd;
 	enum cstate st;
 	int64_t     uid;
-	char       *token;      /* the JWT, heap */
-	char       *cursor;     /* NULL until the cursor-less answer, heap */
-	char       *out;        /* the request being sent, heap */
+	char       *token;  /* the JWT, heap */
+	char       *cursor; /* NULL until the cursor-less answer, heap */
+	char       *out;    /* the request being sent, heap */
 	size_t      outlen, outoff;
-	char       *in;         /* the answer being read, heap */
+	char       *in; /* the answer being read, heap */
 	size_t      inlen, incap;
-	int64_t     retry_at;   /* monotonic ms */
-	int         parked;     /* has sent a poll with a cursor */
-	int         bcast_got;  /* has the armed broadcast */
-	unsigned    served;     /* answers on this connection */
+	int64_t     retry_at;  /* monotonic ms */
+	int         parked;    /* has sent a poll with a cursor */
+	int         bcast_got; /* has the armed broadcast */
+	unsigned    served;    /* answers on this connection */
 };
 
 struct lat {
@@ -85,6 +86,8 @@ static int                marking, bcast_on;
 static int64_t            mark_ns, park_t0, bcast_t0;
 static int                park_pending;
 static size_t             nparked, nretry, nbcast;
+static size_t             report_want; /* deferred report: events awaited */
+static int64_t            report_t0;
 
 static int64_t
 now_real_ns(void)
@@ -215,8 +218,8 @@ static void
 send_more(struct conn *c)
 {
 	while (c->outoff < c->outlen) {
-		ssize_t k = send(c->fd, c->out + c->outoff, c->outlen - c->outoff,
-		    MSG_NOSIGNAL);
+		ssize_t k = send(c->fd, c->out + c->outoff,
+		    c->outlen - c->outoff, MSG_NOSIGNAL);
 
 		if (k < 0) {
 			if (errno == EAGAIN)
@@ -252,8 +255,8 @@ header_find(const char *h, size_t hlen, const char *name)
  * *used, *status, *close; 0 not yet; -1 malformed.
  */
 static int
-resp_parse(struct conn *c, char **body, size_t *blen, size_t *used,
-    int *status, int *cls)
+resp_parse(struct conn *c, char **body, size_t *blen, size_t *used, int *status,
+    int *cls)
 {
 	const char *end, *v;
 	size_t      hlen, pos;
@@ -267,7 +270,7 @@ resp_parse(struct conn *c, char **body, size_t *blen, size_t *used,
 		return -1;
 	*status = (int)strtol(c->in + 9, NULL, 10);
 	*cls = (v = header_find(c->in, hlen, "connection:")) != NULL &&
-	    strncasecmp(v + strspn(v, " "), "close", 5) == 0;
+	       strncasecmp(v + strspn(v, " "), "close", 5) == 0;
 	pos = hlen + 2;
 	if ((v = header_find(c->in, hlen, "content-length:")) != NULL) {
 		size_t n = (size_t)strtoull(v, NULL, 10);
@@ -294,9 +297,10 @@ resp_parse(struct conn *c, char **body, size_t *blen, size_t *used,
 	b = xmalloc(c->inlen - pos + 1);
 	*blen = 0;
 	for (;;) {
-		const char *crlf = memmem(c->in + pos, c->inlen - pos, "\r\n", 2);
-		char       *e;
-		size_t      n;
+		const char *crlf =
+		    memmem(c->in + pos, c->inlen - pos, "\r\n", 2);
+		char  *e;
+		size_t n;
 
 		if (crlf == NULL)
 			goto more;
@@ -307,7 +311,7 @@ resp_parse(struct conn *c, char **body, size_t *blen, size_t *used,
 		}
 		pos = (size_t)(crlf - c->in) + 2;
 		if (n == 0) {
-			/* Trailers are not used by nginx here: the final CRLF. */
+			/* No trailers from nginx: the final CRLF. */
 			if (c->inlen - pos < 2)
 				goto more;
 			pos += 2;
@@ -338,7 +342,8 @@ answer_handle(struct conn *c, int status, const char *body)
 	if (status != 200) {
 		non200++;
 		if (non200 <= 5)
-			fprintf(stderr, "poll-bench: user %lld: HTTP %d %.200s\n",
+			fprintf(stderr,
+			    "poll-bench: user %lld: HTTP %d %.200s\n",
 			    (long long)c->uid, status, body);
 		return;
 	}
@@ -453,8 +458,8 @@ bcast_report(int done)
 		return;
 	qsort(blats.v, blats.n, sizeof(*blats.v), i64_cmp);
 	printf("bcast n=%zu/%zu first=%.1f p50=%.1f p99=%.1f last=%.1f\n", n,
-	    target, pct_ms(&blats, 0), pct_ms(&blats, 0.5), pct_ms(&blats, 0.99),
-	    pct_ms(&blats, 1));
+	    target, pct_ms(&blats, 0), pct_ms(&blats, 0.5),
+	    pct_ms(&blats, 0.99), pct_ms(&blats, 1));
 	fflush(stdout);
 	bcast_on = 0;
 }
@@ -480,13 +485,19 @@ command(char *line)
 		mark_ns = now_real_ns();
 		errors = non200 = 0;
 		puts("marked");
-	} else if (strcmp(line, "report") == 0) {
+	} else if (sscanf(line, "report %llu", &n) == 1 && lats.n < n) {
+		report_want = (size_t)n;
+		report_t0 = pl_now_ms();
+		return;
+	} else if (strncmp(line, "report", 6) == 0) {
 		double secs = (double)(now_real_ns() - mark_ns) / 1e9;
 
+		report_want = 0;
 		marking = 0;
 		qsort(lats.v, lats.n, sizeof(*lats.v), i64_cmp);
-		printf("lat n=%zu p50=%.2f p90=%.2f p99=%.2f max=%.2f"
-		       " rate=%.0f errors=%lld non200=%lld\n",
+		printf(
+		    "lat n=%zu p50=%.2f p90=%.2f p99=%.2f max=%.2f"
+		    " rate=%.0f errors=%lld non200=%lld\n",
 		    lats.n, pct_ms(&lats, 0.5), pct_ms(&lats, 0.9),
 		    pct_ms(&lats, 0.99), pct_ms(&lats, 1),
 		    secs > 0 ? (double)lats.n / secs : 0, errors, non200);
@@ -581,8 +592,9 @@ tokens_mint(void)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: poll-bench --port PORT --ids FILE"
-			" [--host ADDR] [--inflight N]\n");
+	fprintf(stderr,
+	    "usage: poll-bench --port PORT --ids FILE"
+	    " [--host ADDR] [--inflight N]\n");
 	exit(2);
 }
 
@@ -646,7 +658,8 @@ main(int argc, char *argv[])
 			c = &conns[evs[i].data.u64];
 			switch (c->st) {
 			case C_CONNECTING:
-				getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+				getsockopt(
+				    c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
 				if (err != 0) {
 					errors++;
 					conn_close(c, 1);
@@ -674,5 +687,11 @@ main(int argc, char *argv[])
 		}
 		if (bcast_on)
 			bcast_report(0);
+		if (report_want > 0 && (lats.n >= report_want ||
+		                           pl_now_ms() - report_t0 > 15000)) {
+			char cmd[] = "report";
+
+			command(cmd);
+		}
 	}
 }

@@ -1,8 +1,11 @@
 /* publish.c: the bench's publisher, another process than the pollers'.
  *
- *   publish --ids FILE --rate R --seconds S     R events/s for S seconds,
- *                                               each to a random "user-<id>"
- *   publish --stream KEY                        one event to KEY
+ *   publish --ids FILE --rate R --seconds S [--conns K]
+ *           R events/s for S seconds, each to a random "user-<id>", from K
+ *           threads with a database connection each (default 8), so one
+ *           slow commit does not hold back the rest of the schedule
+ *   publish --stream KEY
+ *           one event to KEY
  *
  * Every event is "BENCH" with data {"t": CLOCK_REALTIME nanoseconds taken
  * just before its transaction starts}, so a client can measure
@@ -15,6 +18,7 @@
 #define _GNU_SOURCE 1
 #endif
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -38,11 +42,66 @@ i64_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The schedule, shared by the publishing threads. */
+static const char    *stream;
+static int64_t       *ids, *took;
+static size_t         nids, total, nconns = 8;
+static double         rate;
+static int64_t        t0;
+static _Atomic int    failed;
+static _Atomic size_t done_count;
+
+static void *
+publisher(void *arg)
+{
+	size_t           j = (size_t)(uintptr_t)arg;
+	struct pl_arena *a = pl_arena_new(0);
+	struct pl_db    *db = pl_db_get(pl_pool());
+	unsigned         seed = (unsigned)now_ns(CLOCK_MONOTONIC) + (unsigned)j;
+
+	for (size_t k = j; k < total && !failed; k += nconns) {
+		struct json_object *o;
+		const char         *key = stream;
+		int64_t     due = t0 + (int64_t)((double)k * 1e9 / rate);
+		int64_t     s;
+		enum pl_err er;
+
+		if (key == NULL)
+			key = pl_arena_printf(a, "user-%lld",
+			    (long long)ids[(size_t)rand_r(&seed) % nids]);
+		while ((s = now_ns(CLOCK_MONOTONIC)) < due) {
+			struct timespec ts = { (time_t)((due - s) / 1000000000),
+				(long)((due - s) % 1000000000) };
+
+			nanosleep(&ts, NULL);
+		}
+		o = json_object_new_object();
+		s = now_ns(CLOCK_MONOTONIC);
+		pl_json_set_i64(o, "t", (long long)now_ns(CLOCK_REALTIME));
+		er = pl_event_publish(db, a, key, "BENCH", o);
+		took[k] = now_ns(CLOCK_MONOTONIC) - s;
+		json_object_put(o);
+		pl_arena_reset(a);
+		if (er != PL_OK) {
+			fprintf(
+			    stderr, "publish: %s: %s\n", key, pl_err_code(er));
+			failed = 1;
+			break;
+		}
+		done_count++;
+	}
+	pl_db_put(pl_pool(), db);
+	pl_arena_free(a);
+	return NULL;
+}
+
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: publish --ids FILE --rate R --seconds S\n"
-			"       publish --stream KEY\n");
+	fprintf(stderr,
+	    "usage: publish --ids FILE --rate R --seconds S"
+	    " [--conns K]\n"
+	    "       publish --stream KEY\n");
 	exit(2);
 }
 
@@ -78,15 +137,11 @@ ids_load(const char *path, size_t *n)
 int
 main(int argc, char *argv[])
 {
-	const char      *idsf = NULL, *stream = NULL;
-	double           rate = 0, secs = 0;
-	int64_t         *ids = NULL, *took;
-	size_t           nids = 0, total, done = 0;
-	int64_t          t0, t1;
-	struct pl_arena *a;
-	struct pl_db    *db;
-	unsigned         seed = (unsigned)now_ns(CLOCK_MONOTONIC);
-	enum pl_err      er = PL_OK;
+	const char *idsf = NULL;
+	double      secs = 0;
+	pthread_t  *tids;
+	size_t      done;
+	int64_t     t1;
 
 	for (int i = 1; i < argc; i++) {
 		if (i + 1 >= argc)
@@ -99,64 +154,51 @@ main(int argc, char *argv[])
 			secs = strtod(argv[++i], NULL);
 		else if (strcmp(argv[i], "--stream") == 0)
 			stream = argv[++i];
+		else if (strcmp(argv[i], "--conns") == 0)
+			nconns = (size_t)strtoul(argv[++i], NULL, 10);
 		else
 			usage();
 	}
-	if (stream != NULL)
+	if (stream != NULL) {
 		total = 1;
-	else if (idsf != NULL && rate > 0 && secs > 0)
+		rate = 1;
+		nconns = 1;
+	} else if (idsf != NULL && rate > 0 && secs > 0 && nconns > 0 &&
+	           nconns <= 64)
 		total = (size_t)(rate * secs + 0.5);
 	else
 		usage();
 	if (idsf != NULL)
 		ids = ids_load(idsf, &nids);
-	if ((took = calloc(total ? total : 1, sizeof(*took))) == NULL)
+	if ((took = calloc(total, sizeof(*took))) == NULL ||
+	    (tids = calloc(nconns, sizeof(*tids))) == NULL)
 		return 1;
 
-	if (pl_app_boot("publish", NULL, 1) != 0)
+	if (pl_app_boot("publish", NULL, (unsigned)nconns) != 0)
 		return 1;
-	a = pl_arena_new(0);
-	db = pl_db_get(pl_pool());
 	t0 = now_ns(CLOCK_MONOTONIC);
-	for (; done < total; done++) {
-		struct json_object *o = json_object_new_object();
-		const char         *key = stream;
-		int64_t             due = t0 + (int64_t)((double)done * 1e9 /
-					     (rate > 0 ? rate : 1));
-		int64_t             s;
-
-		if (key == NULL)
-			key = pl_arena_printf(a, "user-%lld",
-			    (long long)ids[(size_t)rand_r(&seed) % nids]);
-		while ((s = now_ns(CLOCK_MONOTONIC)) < due) {
-			struct timespec ts = { 0, (long)(due - s) };
-
-			nanosleep(&ts, NULL);
+	for (size_t j = 0; j < nconns; j++)
+		if (pthread_create(
+		        &tids[j], NULL, publisher, (void *)(uintptr_t)j) != 0) {
+			fprintf(stderr, "publish: cannot start a thread\n");
+			return 1;
 		}
-		s = now_ns(CLOCK_MONOTONIC);
-		pl_json_set_i64(o, "t", (long long)now_ns(CLOCK_REALTIME));
-		er = pl_event_publish(db, a, key, "BENCH", o);
-		took[done] = now_ns(CLOCK_MONOTONIC) - s;
-		json_object_put(o);
-		pl_arena_reset(a);
-		if (er != PL_OK) {
-			fprintf(stderr, "publish: %s: %s\n", key, pl_err_code(er));
-			break;
-		}
-	}
+	for (size_t j = 0; j < nconns; j++)
+		pthread_join(tids[j], NULL);
 	t1 = now_ns(CLOCK_MONOTONIC);
-	pl_db_put(pl_pool(), db);
-	pl_arena_free(a);
 	pl_app_shutdown();
-	qsort(took, done, sizeof(*took), i64_cmp);
-	printf("published %zu in %.2f s (%.0f/s), publish p50=%.2f p99=%.2f"
-	       " max=%.2f ms\n",
+	done = done_count;
+	qsort(took, total, sizeof(*took), i64_cmp);
+	printf(
+	    "published %zu in %.2f s (%.0f/s), publish p50=%.2f p99=%.2f"
+	    " max=%.2f ms\n",
 	    done, (double)(t1 - t0) / 1e9,
 	    (double)done / ((double)(t1 - t0) / 1e9),
-	    done ? (double)took[done / 2] / 1e6 : 0,
-	    done ? (double)took[(size_t)((double)(done - 1) * 0.99)] / 1e6 : 0,
-	    done ? (double)took[done - 1] / 1e6 : 0);
+	    (double)took[total / 2] / 1e6,
+	    (double)took[(size_t)((double)(total - 1) * 0.99)] / 1e6,
+	    (double)took[total - 1] / 1e6);
 	free(took);
+	free(tids);
 	free(ids);
-	return er == PL_OK ? 0 : 1;
+	return failed ? 1 : 0;
 }

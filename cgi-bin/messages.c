@@ -94,18 +94,23 @@ events_get(struct pl_req *rq, struct pl_resp *rs)
 		 * look has bumped a counter past the snapshot, so the wait
 		 * below returns at once instead of missing it. */
 		pl_notify_snapshot(slots, n, vals);
-		if ((er = pl_events_read(pl_req_db(rq), rq->arena, &c,
-		         MAX_EVENTS, &ev, &nev)) != PL_OK)
+		if ((er = pl_events_poll(rq, &c, vals, MAX_EVENTS, &ev, &nev)) !=
+		    PL_OK)
 			return er;
 		if (nev > 0 || pl_stopping())
 			break;
 		pl_req_db_release(rq);
-		if (!pl_notify_wait(slots, vals, n,
-		        deadline - pl_now_ms() > SLICE_MS
-		            ? pl_now_ms() + SLICE_MS
-		            : deadline)) {
+		/* Parked: no query, lock or transaction held; every few
+		 * seconds only a look at whether the client is still there. */
+		for (;;) {
+			int64_t until = pl_now_ms() + SLICE_MS;
+
+			if (until > deadline)
+				until = deadline;
+			if (pl_notify_wait(slots, vals, n, until))
+				break; /* a counter moved: look again */
 			if (pl_now_ms() >= deadline || pl_stopping())
-				break;
+				goto reply;
 			if (pl_req_peer_gone(rq))
 				return PL_EHUP;
 		}

@@ -15,7 +15,7 @@
 #include "log.h"
 
 #define ALIGN       16
-#define DEFAULT_BLK (8 * 1024)
+#define DEFAULT_BLK (16 * 1024) /* a parked long-poll fits, no second block */
 
 struct blk {
 	struct blk *next;

@@ -1,8 +1,19 @@
 /* events.c: durable event streams read by cursor. */
 /* SPDX-License-Identifier: MIT */
+#include <sys/syscall.h>
+
 #include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/futex.h>
 
 #include <json-c/json.h>
 
@@ -11,11 +22,11 @@
 #include "events.h"
 #include "log.h"
 #include "notify.h"
+#include "req.h"
 #include "resp.h"
 
 enum {
 	E_BUMP,
-	E_SEQ,
 	E_INSERT,
 	E_READ,
 	E_HEAD,
@@ -24,11 +35,12 @@ enum {
 
 static const char *const stmts[E__MAX] = {
 	/* Takes the stream's row lock until commit: the next publisher to
-	 * this stream waits, so sequences commit in order. */
+	 * this stream waits, so sequences commit in order. LAST_INSERT_ID(x)
+	 * hands the new value back with the reply (the insert id), saving a
+	 * round trip; a stream's first event inserts 1 and reports 0. */
 	[E_BUMP] =
 	    "INSERT INTO event_streams (skey, seq) VALUES (?, 1)"
-	    " ON DUPLICATE KEY UPDATE seq = seq + 1",
-	[E_SEQ] = "SELECT seq FROM event_streams WHERE skey = ?",
+	    " ON DUPLICATE KEY UPDATE seq = LAST_INSERT_ID(seq + 1)",
 	[E_INSERT] =
 	    "INSERT INTO events (skey, seq, name, data) VALUES (?, ?, ?, ?)",
 	[E_READ] =
@@ -43,17 +55,15 @@ enum pl_err
 pl_event_add(struct pl_db *db, struct pl_arena *a, const char *skey,
     const char *name, const char *data, uint64_t *seq)
 {
-	struct pl_row row;
-	enum pl_err   er;
-	uint64_t      s;
+	enum pl_err er;
+	uint64_t    s = 0;
 
+	(void)a;
 	if ((er = pl_db_exec(db, &pl_events_sql, E_BUMP, PL_ARGS(PL_STR(skey)),
-	         NULL, NULL)) != PL_OK)
+	         NULL, &s)) != PL_OK)
 		return er;
-	if ((er = pl_db_one(db, a, &pl_events_sql, E_SEQ, PL_ARGS(PL_STR(skey)),
-	         &row)) != PL_OK)
-		return er == PL_ENOTFOUND ? PL_EINTERNAL : er;
-	s = (uint64_t)pl_row_i64(&row, 0);
+	if (s == 0)
+		s = 1;
 	if ((er = pl_db_exec(db, &pl_events_sql, E_INSERT,
 	         PL_ARGS(PL_STR(skey), PL_I64(s), PL_STR(name), PL_STR(data)),
 	         NULL, NULL)) != PL_OK)
@@ -189,6 +199,227 @@ pl_events_read(struct pl_db *db, struct pl_arena *a, struct pl_cursor *c,
 		if (er != PL_OK)
 			return er;
 		for (size_t r = 0; r < rows.n; r++) {
+			ev[n].skey = c->skey[i];
+			ev[n].seq = (uint64_t)pl_row_i64(&rows.v[r], 0);
+			ev[n].name = pl_row_str(&rows.v[r], 1);
+			ev[n].data = pl_row_str(&rows.v[r], 2);
+			c->seq[i] = ev[n].seq;
+			n++;
+		}
+	}
+	*out = ev;
+	*nout = n;
+	return PL_OK;
+}
+
+/*
+ * The long-poll cache. A direct-mapped table of streams; each entry holds
+ * the events of one stream after "from" up to "head" as read while its
+ * notify counter had the value "ver" (snapshotted before the read). While
+ * the counter still has that value, no publish to the stream has completed
+ * since, so the entry is what the database would say.
+ *
+ * One publish to a tenant's stream wakes every parked poll of the tenant at
+ * once, so the hot path takes no mutex: the entry is read under a shared
+ * (reader) lock; the one poll that must load claims the entry with a
+ * compare-and-swap on "loadtag" (stream hash and counter), and the others
+ * sleep on the "gen" futex word until the load is in, instead of queueing
+ * on a lock the loader needs too.
+ */
+#define EC_SLOTS 16384 /* more than the streams one process parks on */
+
+struct ec_ev {
+	uint64_t seq;
+	char    *name; /* malloc'd */
+	char    *data; /* malloc'd */
+};
+
+struct ec_entry {
+	pthread_rwlock_t  lk;
+	_Atomic uint64_t  loadtag; /* (hash << 32 | ver) being loaded, or 0 */
+	_Atomic uint32_t  gen;     /* bumped when a load ends */
+	/* Under lk: */
+	bool              valid;
+	char              skey[PL_STREAM_MAX];
+	uint32_t          ver;
+	uint64_t          from;     /* events after this seq ... */
+	uint64_t          head;     /* ... up to this one are held */
+	bool              complete; /* and there was none after head */
+	size_t            n;
+	struct ec_ev     *ev;
+};
+
+static struct ec_entry *ec;
+static pthread_once_t   ec_once = PTHREAD_ONCE_INIT;
+
+static void
+ec_init(void)
+{
+	pthread_rwlockattr_t attr;
+
+	if ((ec = calloc(EC_SLOTS, sizeof(*ec))) == NULL)
+		pl_die("events: out of memory");
+	pthread_rwlockattr_init(&attr);
+	/* A loader's write must not starve behind thousands of readers. */
+	pthread_rwlockattr_setkind_np(&attr,
+	    PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	for (size_t i = 0; i < EC_SLOTS; i++)
+		pthread_rwlock_init(&ec[i].lk, &attr);
+	pthread_rwlockattr_destroy(&attr);
+}
+
+static uint32_t
+ec_hash(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a, all 32 bits */
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static void
+ec_clear(struct ec_entry *e)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		free(e->ev[i].name);
+		free(e->ev[i].data);
+	}
+	free(e->ev);
+	e->ev = NULL;
+	e->n = 0;
+	e->valid = false;
+}
+
+static char *
+ec_strdup(const char *s)
+{
+	char *p = strdup(s ? s : "");
+
+	if (p == NULL)
+		pl_die("events: out of memory");
+	return p;
+}
+
+/* Copy what the entry says about skey at ver after *seq; 1 if it could
+ * answer (perhaps with no events), 0 if the database must. Under lk. */
+static int
+ec_answer(const struct ec_entry *e, struct pl_arena *a, const char *skey,
+    uint32_t ver, uint64_t *seq, size_t max, struct pl_event *ev, size_t *n)
+{
+	if (!e->valid || e->ver != ver || e->from > *seq ||
+	    strcmp(e->skey, skey) != 0)
+		return 0;
+	if (*seq >= e->head)
+		return e->complete;
+	for (size_t i = 0; i < e->n && *n < max; i++) {
+		if (e->ev[i].seq <= *seq)
+			continue;
+		ev[*n].skey = pl_arena_strdup(a, skey);
+		ev[*n].seq = e->ev[i].seq;
+		ev[*n].name = pl_arena_strdup(a, e->ev[i].name);
+		ev[*n].data = pl_arena_strdup(a, e->ev[i].data);
+		*seq = e->ev[i].seq;
+		(*n)++;
+	}
+	return 1;
+}
+
+static void
+gen_wait(_Atomic uint32_t *w, uint32_t v)
+{
+	struct timespec ts = { 1, 0 }; /* a loader that died: look again */
+
+	syscall(SYS_futex, w, FUTEX_WAIT_PRIVATE, v, &ts, NULL, 0);
+}
+
+static void
+gen_wake(_Atomic uint32_t *w)
+{
+	atomic_fetch_add(w, 1);
+	syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+}
+
+enum pl_err
+pl_events_poll(struct pl_req *rq, struct pl_cursor *c, const uint32_t *vers,
+    size_t max, struct pl_event **out, size_t *nout)
+{
+	struct pl_event *ev = pl_arena_array(rq->arena, max ? max : 1,
+	    sizeof(*ev));
+	size_t           n = 0;
+
+	pthread_once(&ec_once, ec_init);
+	/* Never wait for another reader while holding a pooled connection:
+	 * if every connection were held by threads waiting for a loader, the
+	 * loader could not get one. A miss borrows one again. */
+	pl_req_db_release(rq);
+	for (size_t i = 0; i < c->n && n < max; i++) {
+		uint32_t         h = ec_hash(c->skey[i]);
+		struct ec_entry *e = &ec[h % EC_SLOTS];
+		uint64_t         tag = (uint64_t)h << 32 | vers[i], none = 0;
+		uint64_t         from = c->seq[i];
+		struct pl_rows   rows;
+		enum pl_err      er;
+		bool             claimed = false;
+		uint32_t         g;
+		int              ok;
+
+		for (;;) {
+			g = atomic_load(&e->gen);
+			pthread_rwlock_rdlock(&e->lk);
+			ok = ec_answer(e, rq->arena, c->skey[i], vers[i],
+			    &c->seq[i], max, ev, &n);
+			pthread_rwlock_unlock(&e->lk);
+			if (ok)
+				break;
+			if (atomic_load(&e->loadtag) == tag) {
+				gen_wait(&e->gen, g); /* someone loads it */
+				continue;
+			}
+			claimed = atomic_compare_exchange_strong(&e->loadtag,
+			    &none, tag);
+			break;
+		}
+		if (ok)
+			continue;
+		er = pl_db_all(pl_req_db(rq), rq->arena, &pl_events_sql, E_READ,
+		    PL_ARGS(PL_STR(c->skey[i]), PL_I64(from), PL_I64(max)),
+		    &rows);
+		/* Back at once: the next stream's look may wait for a loader. */
+		pl_req_db_release(rq);
+		if (claimed) {
+			pthread_rwlock_wrlock(&e->lk);
+			ec_clear(e);
+			if (er == PL_OK) {
+				e->ev = calloc(rows.n ? rows.n : 1, sizeof(*e->ev));
+				if (e->ev == NULL)
+					pl_die("events: out of memory");
+				for (size_t r = 0; r < rows.n; r++) {
+					e->ev[r].seq =
+					    (uint64_t)pl_row_i64(&rows.v[r], 0);
+					e->ev[r].name =
+					    ec_strdup(pl_row_str(&rows.v[r], 1));
+					e->ev[r].data =
+					    ec_strdup(pl_row_str(&rows.v[r], 2));
+				}
+				snprintf(e->skey, sizeof(e->skey), "%s",
+				    c->skey[i]);
+				e->ver = vers[i];
+				e->n = rows.n;
+				e->from = from;
+				e->head = rows.n ? e->ev[rows.n - 1].seq : from;
+				e->complete = rows.n < max;
+				e->valid = true;
+			}
+			pthread_rwlock_unlock(&e->lk);
+			atomic_store(&e->loadtag, 0);
+			gen_wake(&e->gen);
+		}
+		if (er != PL_OK)
+			return er;
+		for (size_t r = 0; r < rows.n && n < max; r++) {
 			ev[n].skey = c->skey[i];
 			ev[n].seq = (uint64_t)pl_row_i64(&rows.v[r], 0);
 			ev[n].name = pl_row_str(&rows.v[r], 1);

@@ -94,8 +94,11 @@ describe('teams in the browser', () => {
 		adminId = new URL(p.url()).pathname.split('/').pop();
 		await p.getByText(admin.email).first().waitFor();
 
-		await p.goto('/departments/new');
-		await p.locator('#admin_id').selectOption(adminId);
+		// From the admin's page (a platform may have thousands of admins:
+		// the page names the admin, no list to scroll).
+		await p.getByRole('link', { name: 'Add a department' }).click();
+		await p.waitForURL(new RegExp(`/departments/new\\?admin_id=${adminId}$`));
+		assert.equal(await p.locator('#admin_id').inputValue(), adminId);
 		await p.locator('#name').fill(`Support ${tag}`);
 		await p.locator('#description').fill('First line');
 		await p.getByRole('button', { name: 'Create department' }).click();
@@ -104,9 +107,8 @@ describe('teams in the browser', () => {
 
 		// The agent form: the admin first, then that admin's departments
 		// (a plain GET round trip, no script needed).
-		await p.goto('/agents/new');
-		await p.locator('#admin_id').selectOption(adminId);
-		await p.getByRole('button', { name: 'Continue' }).click();
+		await p.goto(`/admins/${adminId}`);
+		await p.getByRole('link', { name: 'Add an agent' }).click();
 		await p.waitForURL(new RegExp(`/agents/new\\?admin_id=${adminId}$`));
 		const depts = p.locator('input[name="department_ids"]');
 		assert.equal(await depts.count(), 1, 'only the chosen admin\'s department is offered');

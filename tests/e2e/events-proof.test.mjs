@@ -22,6 +22,8 @@ import { fileURLToPath } from 'node:url';
 const BASE = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
 const ROOT = process.env.PARLEY_ROOT ||
 	resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+// The stack's state directory (./dev test runs its own: var/test-stack).
+const VAR = process.env.PARLEY_VAR || join(ROOT, 'var');
 const USERS = +(process.env.PROOF_USERS || 20);
 const COUNT = +(process.env.PROOF_COUNT || 200);
 const PUBLISHERS = +(process.env.PROOF_PUBLISHERS || 4);
@@ -45,7 +47,7 @@ function streamCheckPath() {
 
 // The stack's envdir (var/env, one file per variable), as chpst -e reads it.
 function stackEnv() {
-	const dir = join(process.env.PARLEY_VAR || join(ROOT, 'var'), 'env');
+	const dir = join(VAR, 'env');
 	const env = { ...process.env };
 	for (const name of readdirSync(dir)) {
 		const v = readFileSync(join(dir, name), 'utf8').split('\n')[0].replace(/[ \t]+$/, '');
@@ -57,7 +59,7 @@ function stackEnv() {
 
 // The pid of the running messages executable (runit's view, else pgrep).
 function messagesPid() {
-	const svc = join(ROOT, 'var/service/messages');
+	const svc = join(VAR, 'service/messages');
 	try {
 		const st = execFileSync('sv', ['status', svc],
 			{ encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
@@ -66,7 +68,7 @@ function messagesPid() {
 	} catch { /* fall through */ }
 	try {
 		const out = execFileSync('pgrep',
-			['-f', '--', `cgi-bin/messages -s ${join(ROOT, 'var/run/messages.sock')}`],
+			['-f', '--', `cgi-bin/messages -s ${join(VAR, 'run/messages.sock')}`],
 			{ encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 		const pids = out.split(/\s+/).filter(Boolean).map(Number);
 		if (pids.length > 0) return pids[0];

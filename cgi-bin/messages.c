@@ -26,6 +26,7 @@ main(int argc, char *argv[])
 		.nroutes = PL_NITEMS(routes),
 		.threads = 2000,
 		.stack_kb = 128,
+		.auth_cache = 1, /* every delivery is followed by a new poll */
 	};
 
 	return pl_app_main(&app, argc, argv);

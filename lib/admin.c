@@ -18,6 +18,7 @@
 #include <json-c/json.h>
 
 #include "admin.h"
+#include "session.h"
 #include "arena.h"
 #include "audit.h"
 #include "list.h"
@@ -478,7 +479,8 @@ pl_admin_set_blocked(struct pl_req *rq, int64_t id, bool blocked)
 	             pl_row_str(&row, 2), pl_row_str(&row, 3),
 	             pl_row_str(&row, 4), pl_row_str(&row, 5)))) != PL_OK)
 		goto out;
-	er = pl_db_commit(db);
+	if ((er = pl_db_commit(db)) == PL_OK)
+		pl_sess_changed_tenant(tid);
 out:
 	if (er != PL_OK)
 		pl_db_rollback(db);

@@ -716,6 +716,8 @@ pl_agent_update(
 out:
 	if (er != PL_OK)
 		pl_db_rollback(db);
+	else
+		pl_sess_changed_user(a->id); /* the role may have changed */
 	return er;
 }
 
@@ -748,6 +750,7 @@ out:
 		pl_db_rollback(db);
 		return er;
 	}
+	pl_sess_changed_user(a->id);
 	if (blocked) {
 		/* Wake the agent's open pages: the next request fails. */
 		d = json_object_new_object();

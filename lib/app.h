@@ -19,6 +19,11 @@ struct pl_app {
 	const struct pl_sqlset *sql;      /* this executable's statements */
 	unsigned                threads;  /* default thread count (-t) */
 	size_t                  stack_kb; /* thread stack size; 0: 256 */
+	int auth_cache; /* cache bearer identities (id, role, tenant) in the
+	                 * process, exact through revocation counters: for an
+	                 * executable that answers each client again and again,
+	                 * like the long-poll one; names and e-mail are then
+	                 * not filled in */
 };
 
 /*

@@ -7,6 +7,8 @@
  * and an Origin check in front.
  */
 /* SPDX-License-Identifier: MIT */
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "app.h"
@@ -17,6 +19,7 @@
 #include "db.h"
 #include "jwt.h"
 #include "log.h"
+#include "notify.h"
 #include "req.h"
 #include "resp.h"
 #include "session.h"
@@ -82,6 +85,97 @@ token_shape(const char *t)
 	return 1;
 }
 
+/*
+ * The bearer identity cache (struct pl_app.auth_cache). An entry is what
+ * the users row said while the user's and the tenant's revocation counters
+ * (notify.h keys "auth-user-N", "auth-tenant-N", snapshotted before the
+ * query) had the values it keeps; every change that matters bumps one after
+ * its commit, so an entry is never used past a block or a password change.
+ * A minute's age bounds it anyway.
+ */
+#define IC_SLOTS   16384
+#define IC_STRIPES 64
+#define IC_MAX_MS  60000
+
+struct ic_entry {
+	int64_t      uid, pwv, tid;
+	enum pl_role role;
+	uint32_t     ucnt, tcnt;
+	int64_t      until_ms;
+};
+
+static struct ic_entry ic[IC_SLOTS];
+static pthread_mutex_t ic_mu[IC_STRIPES];
+static pthread_once_t  ic_once = PTHREAD_ONCE_INIT;
+
+static void
+ic_init(void)
+{
+	for (size_t i = 0; i < IC_STRIPES; i++)
+		pthread_mutex_init(&ic_mu[i], NULL);
+}
+
+static uint32_t
+ic_counter(const char *kind, int64_t id)
+{
+	char     key[48];
+	uint32_t slot, v;
+
+	snprintf(key, sizeof(key), "auth-%s-%lld", kind, (long long)id);
+	slot = pl_notify_slot(key);
+	pl_notify_snapshot(&slot, 1, &v);
+	return v;
+}
+
+void
+pl_sess_changed_user(int64_t user_id)
+{
+	char key[48];
+
+	snprintf(key, sizeof(key), "auth-user-%lld", (long long)user_id);
+	pl_notify_wake(key);
+}
+
+void
+pl_sess_changed_tenant(int64_t tenant_id)
+{
+	char key[48];
+
+	snprintf(key, sizeof(key), "auth-tenant-%lld", (long long)tenant_id);
+	pl_notify_wake(key);
+}
+
+static bool
+ic_get(int64_t uid, int64_t pwv, struct pl_sess *s)
+{
+	struct ic_entry *e = &ic[(uint64_t)uid % IC_SLOTS];
+	pthread_mutex_t *mu = &ic_mu[(uint64_t)uid % IC_STRIPES];
+	bool             ok;
+
+	pthread_once(&ic_once, ic_init);
+	pthread_mutex_lock(mu);
+	ok = e->uid == uid && e->pwv == pwv && pl_now_ms() < e->until_ms &&
+	    ic_counter("user", uid) == e->ucnt &&
+	    (e->tid == 0 || ic_counter("tenant", e->tid) == e->tcnt);
+	if (ok) {
+		s->role = e->role;
+		s->tenant_id = e->tid;
+	}
+	pthread_mutex_unlock(mu);
+	return ok;
+}
+
+static void
+ic_put(const struct ic_entry *n)
+{
+	pthread_mutex_t *mu = &ic_mu[(uint64_t)n->uid % IC_STRIPES];
+
+	pthread_once(&ic_once, ic_init);
+	pthread_mutex_lock(mu);
+	ic[(uint64_t)n->uid % IC_SLOTS] = *n;
+	pthread_mutex_unlock(mu);
+}
+
 static enum pl_err
 bearer_load(struct pl_req *rq, const char *tok)
 {
@@ -89,6 +183,7 @@ bearer_load(struct pl_req *rq, const char *tok)
 	struct pl_jwt_claims c;
 	struct pl_row        row;
 	struct pl_sess      *s;
+	struct ic_entry      ne = { 0 };
 	enum pl_err          er;
 
 	pl_config_key(pl_cfg(), "jwt", key);
@@ -96,6 +191,20 @@ bearer_load(struct pl_req *rq, const char *tok)
 	    PL_OK) {
 		rq->error_msg = "The token is invalid or has expired.";
 		return PL_EAUTH;
+	}
+	if (rq->app != NULL && rq->app->auth_cache) {
+		s = pl_arena_alloc(rq->arena, sizeof(*s));
+		s->email = s->first_name = s->last_name = s->phone = "";
+		s->user_id = c.sub;
+		s->pwv = c.pwv;
+		s->bearer = true;
+		if (ic_get(c.sub, c.pwv, s)) {
+			rq->sess = s;
+			return PL_OK;
+		}
+		/* The counters before the query: a change that commits
+		 * after it bumps them, and the entry is not used again. */
+		ne.ucnt = ic_counter("user", c.sub);
 	}
 	er = pl_db_one(pl_req_db(rq), rq->arena, &pl_session_sql, S_USER,
 	    PL_ARGS(PL_I64(c.sub)), &row);
@@ -110,6 +219,29 @@ bearer_load(struct pl_req *rq, const char *tok)
 	s->user_id = c.sub;
 	s->role = pl_role_parse(pl_row_str(&row, 0));
 	s->tenant_id = pl_row_i64(&row, 1);
+	if (rq->app != NULL && rq->app->auth_cache) {
+		struct pl_row again;
+
+		ne.uid = c.sub;
+		ne.pwv = c.pwv;
+		ne.tid = s->tenant_id;
+		ne.role = s->role;
+		/* The tenant was known only from the query: take its counter
+		 * now and look once more, so a tenant block that raced the
+		 * first look is either seen or bumps past the entry. */
+		ne.tcnt = ne.tid ? ic_counter("tenant", ne.tid) : 0;
+		er = pl_db_one(pl_req_db(rq), rq->arena, &pl_session_sql, S_USER,
+		    PL_ARGS(PL_I64(c.sub)), &again);
+		if (er == PL_ENOTFOUND || (er == PL_OK &&
+		    pl_row_i64(&again, 6) != c.pwv)) {
+			rq->error_msg = "The token is no longer valid.";
+			return PL_EAUTH;
+		}
+		if (er != PL_OK)
+			return er;
+		ne.until_ms = pl_now_ms() + IC_MAX_MS;
+		ic_put(&ne);
+	}
 	s->email = pl_row_str(&row, 2);
 	s->first_name = pl_row_str(&row, 3);
 	s->last_name = pl_row_str(&row, 4);

@@ -47,6 +47,13 @@ enum pl_err pl_sess_emulate(
     struct pl_req *rq, struct pl_resp *rs, int64_t target);
 /* Back to oneself: a new session of the real user; audited. */
 enum pl_err pl_sess_emulate_stop(struct pl_req *rq, struct pl_resp *rs);
+/*
+ * Say, after the commit, that a user's identity changed (password, role,
+ * name, blocked) or that a tenant's did (blocked): processes that cache
+ * bearer identities look again at once.
+ */
+void pl_sess_changed_user(int64_t user_id);
+void pl_sess_changed_tenant(int64_t tenant_id);
 /* A signed JWT for user_id with its password version. */
 char *pl_sess_jwt(struct pl_req *rq, int64_t user_id, int64_t pwv);
 

@@ -395,6 +395,7 @@ out:
 		pl_db_rollback(db);
 		return er;
 	}
+	pl_sess_changed_user(id);
 	password_event(rq, db, id);
 	*uid = id;
 	return PL_OK;
@@ -464,6 +465,7 @@ out:
 		pl_db_rollback(db);
 		return er;
 	}
+	pl_sess_changed_user(uid);
 	password_event(rq, db, uid);
 	return PL_OK;
 }

@@ -112,3 +112,35 @@ test('signed-out callers get 401', async () => {
 	assertEnvelope((await poll(c, { cursor: 'user-1.0', timeout: 1 })).r, 401);
 	assertEnvelope((await poll(c, { bearer: 'garbage' })).r, 401);
 });
+
+// The long-poll executable keeps bearer identities in memory between polls;
+// a change that matters must still refuse the very next poll.
+test('after a password change the old token is refused by the next poll', async () => {
+	const u = await signup();
+	const old = await apiToken(u.email, u.password);
+	const c = new Client();
+	for (let i = 0; i < 2; i++) {
+		const { r } = await poll(c, { bearer: old, timeout: 0, cursor: '' });
+		assert.equal(r.status, 200, r.text);
+	}
+	await changePassword(u, newPassword());
+	const { r } = await poll(c, { bearer: old, timeout: 0, cursor: '' });
+	assertEnvelope(r, 401, { code: 'unauthorized' });
+	const fresh = await apiToken(u.email, u.password);
+	assert.equal((await poll(c, { bearer: fresh, timeout: 0, cursor: '' })).r.status, 200);
+});
+
+test('when the super admin blocks a company, its admin\'s next poll is refused; unblocking restores it', async () => {
+	const u = await signup();
+	const tok = await apiToken(u.email, u.password);
+	const { ADMIN_EMAIL, ADMIN_PASSWORD } = await import('./helpers.mjs');
+	const sup = await apiToken(ADMIN_EMAIL, ADMIN_PASSWORD);
+	const c = new Client();
+	assert.equal((await poll(c, { bearer: tok, timeout: 0, cursor: '' })).r.status, 200);
+	let r = await c.postJSON(`/api/admins/${u.id}/block`, {}, { bearer: sup });
+	assert.equal(r.status, 200, r.text);
+	assertEnvelope((await poll(c, { bearer: tok, timeout: 0, cursor: '' })).r, 401, { code: 'unauthorized' });
+	r = await c.postJSON(`/api/admins/${u.id}/unblock`, {}, { bearer: sup });
+	assert.equal(r.status, 200, r.text);
+	assert.equal((await poll(c, { bearer: tok, timeout: 0, cursor: '' })).r.status, 200);
+});

@@ -307,13 +307,19 @@ ec_strdup(const char *s)
  * answer (perhaps with no events), 0 if the database must. Under lk. */
 static int
 ec_answer(const struct ec_entry *e, struct pl_arena *a, const char *skey,
-    uint32_t ver, uint64_t *seq, size_t max, struct pl_event *ev, size_t *n)
+    uint32_t ver, uint64_t *seq, size_t max, struct pl_event **evp,
+    size_t *n)
 {
+	struct pl_event *ev;
+
 	if (!e->valid || e->ver != ver || e->from > *seq ||
 	    strcmp(e->skey, skey) != 0)
 		return 0;
 	if (*seq >= e->head)
 		return e->complete;
+	if (*evp == NULL)
+		*evp = pl_arena_array(a, max, sizeof(**evp));
+	ev = *evp;
 	for (size_t i = 0; i < e->n && *n < max; i++) {
 		if (e->ev[i].seq <= *seq)
 			continue;
@@ -346,8 +352,9 @@ enum pl_err
 pl_events_poll(struct pl_req *rq, struct pl_cursor *c, const uint32_t *vers,
     size_t max, struct pl_event **out, size_t *nout)
 {
-	struct pl_event *ev = pl_arena_array(rq->arena, max ? max : 1,
-	    sizeof(*ev));
+	/* The array is made when there is something to put in it: a parked
+	 * poll keeps its arena's pages, and most looks find nothing. */
+	struct pl_event *ev = NULL;
 	size_t           n = 0;
 
 	pthread_once(&ec_once, ec_init);
@@ -370,7 +377,7 @@ pl_events_poll(struct pl_req *rq, struct pl_cursor *c, const uint32_t *vers,
 			g = atomic_load(&e->gen);
 			pthread_rwlock_rdlock(&e->lk);
 			ok = ec_answer(e, rq->arena, c->skey[i], vers[i],
-			    &c->seq[i], max, ev, &n);
+			    &c->seq[i], max, &ev, &n);
 			pthread_rwlock_unlock(&e->lk);
 			if (ok)
 				break;
@@ -419,6 +426,8 @@ pl_events_poll(struct pl_req *rq, struct pl_cursor *c, const uint32_t *vers,
 		}
 		if (er != PL_OK)
 			return er;
+		if (rows.n > 0 && ev == NULL)
+			ev = pl_arena_array(rq->arena, max, sizeof(*ev));
 		for (size_t r = 0; r < rows.n && n < max; r++) {
 			ev[n].skey = c->skey[i];
 			ev[n].seq = (uint64_t)pl_row_i64(&rows.v[r], 0);

@@ -100,7 +100,12 @@ pl_config_load(struct pl_config *c)
 		pl_error("config: PARLEY_SECRET_FILE is not set");
 		return PL_EINVAL;
 	}
-	return secret_read(c, secret);
+	if (secret_read(c, secret) != PL_OK)
+		return PL_EINVAL;
+	/* Derived once: every bearer request and every form needs them. */
+	pl_config_key(c, "jwt", c->jwt_key);
+	pl_config_key(c, "csrf", c->csrf_key);
+	return PL_OK;
 }
 
 void

@@ -26,7 +26,9 @@ struct pl_config {
 	const char   *socket_group; /* PARLEY_SOCKET_GROUP, may be NULL */
 	unsigned char secret[64];   /* from PARLEY_SECRET_FILE */
 	size_t        secretlen;
-	enum pl_log_level log_level;      /* PARLEY_LOG_LEVEL */
+	unsigned char jwt_key[32];   /* derived from the secret: signs JWTs */
+	unsigned char csrf_key[32];  /* derived from the secret: CSRF tokens */
+	enum pl_log_level log_level; /* PARLEY_LOG_LEVEL */
 	int               secure_cookies; /* base_url is https */
 };
 

@@ -155,8 +155,8 @@ ic_get(int64_t uid, int64_t pwv, struct pl_sess *s)
 	pthread_once(&ic_once, ic_init);
 	pthread_mutex_lock(mu);
 	ok = e->uid == uid && e->pwv == pwv && pl_now_ms() < e->until_ms &&
-	    ic_counter("user", uid) == e->ucnt &&
-	    (e->tid == 0 || ic_counter("tenant", e->tid) == e->tcnt);
+	     ic_counter("user", uid) == e->ucnt &&
+	     (e->tid == 0 || ic_counter("tenant", e->tid) == e->tcnt);
 	if (ok) {
 		s->role = e->role;
 		s->tenant_id = e->tid;
@@ -179,16 +179,14 @@ ic_put(const struct ic_entry *n)
 static enum pl_err
 bearer_load(struct pl_req *rq, const char *tok)
 {
-	unsigned char        key[32];
 	struct pl_jwt_claims c;
 	struct pl_row        row;
 	struct pl_sess      *s;
 	struct ic_entry      ne = { 0 };
 	enum pl_err          er;
 
-	pl_config_key(pl_cfg(), "jwt", key);
-	if (pl_jwt_verify(rq->arena, key, sizeof(key), tok, rq->now, &c) !=
-	    PL_OK) {
+	if (pl_jwt_verify(rq->arena, pl_cfg()->jwt_key,
+	        sizeof(pl_cfg()->jwt_key), tok, rq->now, &c) != PL_OK) {
 		rq->error_msg = "The token is invalid or has expired.";
 		return PL_EAUTH;
 	}
@@ -230,10 +228,10 @@ bearer_load(struct pl_req *rq, const char *tok)
 		 * now and look once more, so a tenant block that raced the
 		 * first look is either seen or bumps past the entry. */
 		ne.tcnt = ne.tid ? ic_counter("tenant", ne.tid) : 0;
-		er = pl_db_one(pl_req_db(rq), rq->arena, &pl_session_sql, S_USER,
-		    PL_ARGS(PL_I64(c.sub)), &again);
-		if (er == PL_ENOTFOUND || (er == PL_OK &&
-		    pl_row_i64(&again, 6) != c.pwv)) {
+		er = pl_db_one(pl_req_db(rq), rq->arena, &pl_session_sql,
+		    S_USER, PL_ARGS(PL_I64(c.sub)), &again);
+		if (er == PL_ENOTFOUND ||
+		    (er == PL_OK && pl_row_i64(&again, 6) != c.pwv)) {
 			rq->error_msg = "The token is no longer valid.";
 			return PL_EAUTH;
 		}
@@ -349,7 +347,6 @@ pl_sess_end_all(struct pl_db *db, int64_t user_id, int64_t keep_id)
 char *
 pl_sess_jwt(struct pl_req *rq, int64_t user_id, int64_t pwv)
 {
-	unsigned char        key[32];
 	struct pl_jwt_claims c = {
 		.sub = user_id,
 		.iat = rq->now,
@@ -358,18 +355,18 @@ pl_sess_jwt(struct pl_req *rq, int64_t user_id, int64_t pwv)
 		.pwv = pwv,
 	};
 
-	pl_config_key(pl_cfg(), "jwt", key);
-	return pl_jwt_sign(rq->arena, key, sizeof(key), &c);
+	return pl_jwt_sign(
+	    rq->arena, pl_cfg()->jwt_key, sizeof(pl_cfg()->jwt_key), &c);
 }
 
 static char *
 csrf_for(struct pl_req *rq, const char *kind, const char *seed)
 {
-	unsigned char key[32], mac[32];
+	unsigned char mac[32];
 	char         *msg = pl_arena_printf(rq->arena, "%s:%s", kind, seed);
 
-	pl_config_key(pl_cfg(), "csrf", key);
-	pl_hmac_sha256(key, sizeof(key), msg, strlen(msg), mac);
+	pl_hmac_sha256(pl_cfg()->csrf_key, sizeof(pl_cfg()->csrf_key), msg,
+	    strlen(msg), mac);
 	return pl_b64url_encode(rq->arena, mac, sizeof(mac));
 }
 

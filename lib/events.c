@@ -182,36 +182,6 @@ pl_cursor_text(struct pl_arena *a, const struct pl_cursor *c)
 	return b.p != NULL ? b.p : pl_arena_strdup(a, "");
 }
 
-enum pl_err
-pl_events_read(struct pl_db *db, struct pl_arena *a, struct pl_cursor *c,
-    size_t max, struct pl_event **out, size_t *nout)
-{
-	struct pl_event *ev = pl_arena_array(a, max ? max : 1, sizeof(*ev));
-	size_t           n = 0;
-
-	for (size_t i = 0; i < c->n && n < max; i++) {
-		struct pl_rows rows;
-		enum pl_err    er = pl_db_all(db, a, &pl_events_sql, E_READ,
-		       PL_ARGS(
-		           PL_STR(c->skey[i]), PL_I64(c->seq[i]), PL_I64(max - n)),
-		       &rows);
-
-		if (er != PL_OK)
-			return er;
-		for (size_t r = 0; r < rows.n; r++) {
-			ev[n].skey = c->skey[i];
-			ev[n].seq = (uint64_t)pl_row_i64(&rows.v[r], 0);
-			ev[n].name = pl_row_str(&rows.v[r], 1);
-			ev[n].data = pl_row_str(&rows.v[r], 2);
-			c->seq[i] = ev[n].seq;
-			n++;
-		}
-	}
-	*out = ev;
-	*nout = n;
-	return PL_OK;
-}
-
 /*
  * The long-poll cache. A direct-mapped table of streams; each entry holds
  * the events of one stream after "from" up to "head" as read while its
@@ -235,18 +205,18 @@ struct ec_ev {
 };
 
 struct ec_entry {
-	pthread_rwlock_t  lk;
-	_Atomic uint64_t  loadtag; /* (hash << 32 | ver) being loaded, or 0 */
-	_Atomic uint32_t  gen;     /* bumped when a load ends */
+	pthread_rwlock_t lk;
+	_Atomic uint64_t loadtag; /* (hash << 32 | ver) being loaded, or 0 */
+	_Atomic uint32_t gen;     /* bumped when a load ends */
 	/* Under lk: */
-	bool              valid;
-	char              skey[PL_STREAM_MAX];
-	uint32_t          ver;
-	uint64_t          from;     /* events after this seq ... */
-	uint64_t          head;     /* ... up to this one are held */
-	bool              complete; /* and there was none after head */
-	size_t            n;
-	struct ec_ev     *ev;
+	bool          valid;
+	char          skey[PL_STREAM_MAX];
+	uint32_t      ver;
+	uint64_t      from;     /* events after this seq ... */
+	uint64_t      head;     /* ... up to this one are held */
+	bool          complete; /* and there was none after head */
+	size_t        n;
+	struct ec_ev *ev;
 };
 
 static struct ec_entry *ec;
@@ -261,8 +231,8 @@ ec_init(void)
 		pl_die("events: out of memory");
 	pthread_rwlockattr_init(&attr);
 	/* A loader's write must not starve behind thousands of readers. */
-	pthread_rwlockattr_setkind_np(&attr,
-	    PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlockattr_setkind_np(
+	    &attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 	for (size_t i = 0; i < EC_SLOTS; i++)
 		pthread_rwlock_init(&ec[i].lk, &attr);
 	pthread_rwlockattr_destroy(&attr);
@@ -307,8 +277,7 @@ ec_strdup(const char *s)
  * answer (perhaps with no events), 0 if the database must. Under lk. */
 static int
 ec_answer(const struct ec_entry *e, struct pl_arena *a, const char *skey,
-    uint32_t ver, uint64_t *seq, size_t max, struct pl_event **evp,
-    size_t *n)
+    uint32_t ver, uint64_t *seq, size_t max, struct pl_event **evp, size_t *n)
 {
 	struct pl_event *ev;
 
@@ -385,8 +354,8 @@ pl_events_poll(struct pl_req *rq, struct pl_cursor *c, const uint32_t *vers,
 				gen_wait(&e->gen, g); /* someone loads it */
 				continue;
 			}
-			claimed = atomic_compare_exchange_strong(&e->loadtag,
-			    &none, tag);
+			claimed = atomic_compare_exchange_strong(
+			    &e->loadtag, &none, tag);
 			break;
 		}
 		if (ok)
@@ -394,25 +363,27 @@ pl_events_poll(struct pl_req *rq, struct pl_cursor *c, const uint32_t *vers,
 		er = pl_db_all(pl_req_db(rq), rq->arena, &pl_events_sql, E_READ,
 		    PL_ARGS(PL_STR(c->skey[i]), PL_I64(from), PL_I64(max)),
 		    &rows);
-		/* Back at once: the next stream's look may wait for a loader. */
+		/* Back at once: the next stream's look may wait for a loader.
+		 */
 		pl_req_db_release(rq);
 		if (claimed) {
 			pthread_rwlock_wrlock(&e->lk);
 			ec_clear(e);
 			if (er == PL_OK) {
-				e->ev = calloc(rows.n ? rows.n : 1, sizeof(*e->ev));
+				e->ev =
+				    calloc(rows.n ? rows.n : 1, sizeof(*e->ev));
 				if (e->ev == NULL)
 					pl_die("events: out of memory");
 				for (size_t r = 0; r < rows.n; r++) {
 					e->ev[r].seq =
 					    (uint64_t)pl_row_i64(&rows.v[r], 0);
-					e->ev[r].name =
-					    ec_strdup(pl_row_str(&rows.v[r], 1));
-					e->ev[r].data =
-					    ec_strdup(pl_row_str(&rows.v[r], 2));
+					e->ev[r].name = ec_strdup(
+					    pl_row_str(&rows.v[r], 1));
+					e->ev[r].data = ec_strdup(
+					    pl_row_str(&rows.v[r], 2));
 				}
-				snprintf(e->skey, sizeof(e->skey), "%s",
-				    c->skey[i]);
+				snprintf(
+				    e->skey, sizeof(e->skey), "%s", c->skey[i]);
 				e->ver = vers[i];
 				e->n = rows.n;
 				e->from = from;

@@ -65,22 +65,16 @@ enum pl_err pl_cursor_head(
 /* The cursor as text, into the arena. */
 char *pl_cursor_text(struct pl_arena *a, const struct pl_cursor *c);
 /*
- * Read up to max events after the cursor, stream by stream, advancing the
- * cursor past what is returned. *out and *nout are arena-owned.
- */
-enum pl_err pl_events_read(struct pl_db *db, struct pl_arena *a,
-    struct pl_cursor *c, size_t max, struct pl_event **out, size_t *nout);
-
-/*
- * A long-poll's read: like pl_events_read, but through this process's
- * cache of recent events per stream. vers are the streams' notify counters
- * as snapshotted (pl_notify_snapshot) BEFORE the call. A cached read stays
- * valid while its stream's counter keeps the value it had before the read
- * (a publish bumps the counter after its commit), so when one publish wakes
- * thousands of polls on a stream, one of them reads the database and the
- * others copy its rows; a poll whose streams did not change reads nothing.
- * Concurrent readers of the same stream wait for the one that is loading.
- * Borrows the request's database connection only on a miss.
+ * A long-poll's read: up to max events after the cursor, stream by stream,
+ * advancing the cursor past what is returned (*out and *nout arena-owned),
+ * through this process's cache of recent events per stream. vers are the
+ * streams' notify counters as snapshotted (pl_notify_snapshot) BEFORE the call.
+ * A cached read stays valid while its stream's counter keeps the value it had
+ * before the read (a publish bumps the counter after its commit), so when one
+ * publish wakes thousands of polls on a stream, one of them reads the database
+ * and the others copy its rows; a poll whose streams did not change reads
+ * nothing. Concurrent readers of the same stream wait for the one that is
+ * loading. Borrows the request's database connection only on a miss.
  */
 struct pl_req;
 enum pl_err pl_events_poll(struct pl_req *rq, struct pl_cursor *c,

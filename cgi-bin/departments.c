@@ -219,6 +219,30 @@ dept_put(struct pl_resp *rs, const struct pl_dept *d)
 	pl_resp_set(rs, pl_dept_json(d));
 }
 
+/* After a write: a form goes back (303 to back, or the department, with
+ * "saved"); a program gets the department as it now is, with status. */
+static enum pl_err
+dept_saved(struct pl_req *rq, struct pl_resp *rs, int64_t id, const char *back,
+    int status)
+{
+	struct pl_dept d;
+	enum pl_err    er;
+
+	if (!rq->api) {
+		pl_resp_redirect(rs,
+		    back ? back
+		         : pl_arena_printf(
+		               rq->arena, "/departments/%lld", (long long)id),
+		    "saved");
+		return PL_OK;
+	}
+	if ((er = pl_dept_get(rq, id, &d)) != PL_OK)
+		return er;
+	dept_put(rs, &d);
+	pl_resp_status(rs, status);
+	return PL_OK;
+}
+
 /*
  * POST /departments, POST /api/departments {admin_id, name, description}
  * HTML: 303 to the new department; JSON: 201 the department. 400 a bad or
@@ -230,7 +254,6 @@ static enum pl_err
 dept_create(struct pl_req *rq, struct pl_resp *rs)
 {
 	struct pl_dept_in in;
-	struct pl_dept    d;
 	int64_t           tid, id;
 	enum pl_err       er;
 
@@ -243,18 +266,7 @@ dept_create(struct pl_req *rq, struct pl_resp *rs)
 		return er;
 	if ((er = pl_dept_create(rq, tid, &in, &id)) != PL_OK)
 		return er;
-	if (!rq->api) {
-		pl_resp_redirect(rs,
-		    pl_arena_printf(
-		        rq->arena, "/departments/%lld", (long long)id),
-		    "saved");
-		return PL_OK;
-	}
-	if ((er = pl_dept_get(rq, id, &d)) != PL_OK)
-		return er;
-	dept_put(rs, &d);
-	pl_resp_status(rs, 201);
-	return PL_OK;
+	return dept_saved(rq, rs, id, NULL, 201);
 }
 
 /*
@@ -343,17 +355,7 @@ dept_update(struct pl_req *rq, struct pl_resp *rs)
 		return er;
 	if ((er = pl_dept_update(rq, &d, &in)) != PL_OK)
 		return er;
-	if (!rq->api) {
-		pl_resp_redirect(rs,
-		    pl_arena_printf(
-		        rq->arena, "/departments/%lld", (long long)id),
-		    "saved");
-		return PL_OK;
-	}
-	if ((er = pl_dept_get(rq, id, &d)) != PL_OK)
-		return er;
-	dept_put(rs, &d);
-	return PL_OK;
+	return dept_saved(rq, rs, id, NULL, 200);
 }
 
 /* Where a page's action form sends the user back: a "back" field naming a
@@ -396,14 +398,7 @@ set_active(struct pl_req *rq, struct pl_resp *rs, int active)
 		return er;
 	if ((er = pl_dept_set_active(rq, &d, active)) != PL_OK)
 		return er;
-	if (!rq->api) {
-		pl_resp_redirect(rs, back_path(rq, id), "saved");
-		return PL_OK;
-	}
-	if ((er = pl_dept_get(rq, id, &d)) != PL_OK)
-		return er;
-	dept_put(rs, &d);
-	return PL_OK;
+	return dept_saved(rq, rs, id, back_path(rq, id), 200);
 }
 
 /*

@@ -54,7 +54,6 @@ enum {
 	ADM_SEARCH_CREATED_DESC,
 	ADM_GET,
 	ADM_LOCK,
-	ADM_EMAIL_TAKEN,
 	ADM_TENANT_INSERT,
 	ADM_USER_INSERT,
 	ADM_USER_UPDATE,
@@ -165,7 +164,6 @@ static const char *const stmts[ADM__MAX] = {
 	    " u.email, t.company"
 	    " FROM users u JOIN tenants t ON t.id = u.tenant_id"
 	    " WHERE u.id = ? AND u.role = 'admin' FOR UPDATE",
-	[ADM_EMAIL_TAKEN] = "SELECT id FROM users WHERE email = ?",
 	[ADM_TENANT_INSERT] = "INSERT INTO tenants (company) VALUES (?)",
 	[ADM_USER_INSERT] =
 	    "INSERT INTO users (tenant_id, role, email, first_name, last_name,"
@@ -184,9 +182,6 @@ static const char *const create_fields[] = { "first_name", "last_name", "email",
 	"company", "phone", NULL };
 static const char *const update_fields[] = { "first_name", "last_name",
 	"company", "phone", NULL };
-
-static const char *const taken =
-    "An account with this e-mail address already exists.";
 
 enum pl_err
 pl_admin_input(struct pl_req *rq, bool create, struct pl_admin_in *in)
@@ -335,18 +330,10 @@ pl_admin_create(struct pl_req *rq, const struct pl_admin_in *in, int64_t *id)
 	struct pl_db *db = pl_req_db(rq);
 	const char   *name =
 	    pl_arena_printf(rq->arena, "%s %s", in->first_name, in->last_name);
-	struct pl_row row;
-	uint64_t      tid = 0, uid = 0;
-	enum pl_err   er;
+	uint64_t    tid = 0, uid = 0;
+	enum pl_err er;
 
-	/* A friendly early answer; the unique key is the real guard. */
-	er = pl_db_one(db, rq->arena, &pl_admin_sql, ADM_EMAIL_TAKEN,
-	    PL_ARGS(PL_STR(in->email)), &row);
-	if (er == PL_OK) {
-		pl_in_fail(rq, "email", taken);
-		return PL_ECONFLICT;
-	}
-	if (er != PL_ENOTFOUND)
+	if ((er = pl_user_email_free(rq, db, in->email)) != PL_OK)
 		return er;
 	if ((er = pl_db_begin(db)) != PL_OK)
 		return er;
@@ -376,7 +363,7 @@ out:
 		pl_db_rollback(db);
 		/* Someone took the address since the check. */
 		if (er == PL_ECONFLICT)
-			pl_in_fail(rq, "email", taken);
+			pl_user_email_taken(rq);
 		return er;
 	}
 	pl_notify_wake(PL_OUTBOX_KEY);

@@ -41,7 +41,6 @@ enum agent_stmt {
 	AG_LOCK,
 	AG_MEMBERS,
 	AG_DEPT,
-	AG_EMAIL_TAKEN,
 	AG_INSERT,
 	AG_UPDATE,
 	AG_MEMBER_PUT,
@@ -114,7 +113,6 @@ static const char *const stmts[AG__MAX] = {
 	[AG_DEPT] =
 	    "SELECT id, active, name FROM departments"
 	    " WHERE tenant_id = ? AND id = ? LOCK IN SHARE MODE",
-	[AG_EMAIL_TAKEN] = "SELECT id FROM users WHERE email = ?",
 	[AG_INSERT] =
 	    "INSERT INTO users (tenant_id, role, email, first_name, last_name,"
 	    " phone, phone_e164) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -620,7 +618,6 @@ pl_agent_create(struct pl_req *rq, int64_t tenant_id,
 {
 	struct pl_db *db = pl_req_db(rq);
 	const char   *names = "", *name;
-	struct pl_row row;
 	uint64_t      uid = 0;
 	enum pl_err   er;
 
@@ -630,12 +627,8 @@ pl_agent_create(struct pl_req *rq, int64_t tenant_id,
 		return er;
 	if ((er = depts_check(rq, db, tenant_id, in, NULL, 0, &names)) != PL_OK)
 		goto out;
-	/* A friendly early answer; the unique key is the real guard. */
-	er = pl_db_one(db, rq->arena, &pl_agent_sql, AG_EMAIL_TAKEN,
-	    PL_ARGS(PL_STR(in->email)), &row);
+	er = pl_user_email_free(rq, db, in->email);
 	if (er == PL_OK)
-		er = PL_ECONFLICT;
-	else if (er == PL_ENOTFOUND)
 		er = pl_db_exec(db, &pl_agent_sql, AG_INSERT,
 		    PL_ARGS(PL_I64(tenant_id), PL_STR(role_of(in)),
 		        PL_STR(in->email), PL_STR(in->first_name),
@@ -643,8 +636,7 @@ pl_agent_create(struct pl_req *rq, int64_t tenant_id,
 		        PL_STR(pl_phone_e164(rq->arena, in->phone))),
 		    NULL, &uid);
 	if (er == PL_ECONFLICT)
-		pl_in_fail(
-		    rq, "email", "An account with this e-mail already exists.");
+		pl_user_email_taken(rq); /* also when the key refused */
 	if (er != PL_OK)
 		goto out;
 	if ((er = members_write(db, tenant_id, (int64_t)uid, in, NULL, 0)) !=

@@ -180,16 +180,10 @@ pl_user_signup(struct pl_req *rq, const char *first_name, const char *last_name,
 	struct pl_db *db = pl_req_db(rq);
 	char          hash[PL_PW_HASH_MAX];
 	const char   *norm = pl_email_normalize(rq->arena, email);
-	struct pl_row row;
 	uint64_t      tid = 0, id = 0;
 	enum pl_err   er;
 
-	/* A friendly early answer; the unique key is the real guard. */
-	er = pl_db_one(db, rq->arena, &pl_user_sql, U_EMAIL_TAKEN,
-	    PL_ARGS(PL_STR(norm)), &row);
-	if (er == PL_OK)
-		goto taken;
-	if (er != PL_ENOTFOUND)
+	if ((er = pl_user_email_free(rq, db, norm)) != PL_OK)
 		return er;
 	if ((er = pl_pw_hash(password, hash)) != PL_OK)
 		return er;
@@ -227,15 +221,32 @@ out:
 	if (er != PL_OK)
 		pl_db_rollback(db);
 	if (er == PL_ECONFLICT)
-		goto taken;
+		return pl_user_email_taken(rq);
 	if (er == PL_OK) {
 		pl_notify_wake(PL_OUTBOX_KEY);
 		*uid = (int64_t)id;
 	}
 	return er;
-taken:
+}
+
+enum pl_err
+pl_user_email_taken(struct pl_req *rq)
+{
 	pl_in_fail(rq, "email", "An account with this e-mail already exists.");
 	return PL_ECONFLICT;
+}
+
+enum pl_err
+pl_user_email_free(struct pl_req *rq, struct pl_db *db, const char *email)
+{
+	struct pl_row row;
+	enum pl_err   er;
+
+	er = pl_db_one(db, rq->arena, &pl_user_sql, U_EMAIL_TAKEN,
+	    PL_ARGS(PL_STR(email)), &row);
+	if (er == PL_OK)
+		return pl_user_email_taken(rq);
+	return er == PL_ENOTFOUND ? PL_OK : er;
 }
 
 /* Insert a token and queue its mail; inside the caller's transaction. */

@@ -52,6 +52,17 @@ enum pl_err pl_user_signup(struct pl_req *rq, const char *first_name,
     const char *last_name, const char *phone, const char *email,
     const char *password, int64_t *uid);
 
+/*
+ * Is this (normalized) e-mail free? A friendly early answer before an
+ * insert; the unique key stays the real guard. PL_OK when free;
+ * PL_ECONFLICT with the error recorded on "email" when some user has it.
+ */
+enum pl_err pl_user_email_free(
+    struct pl_req *rq, struct pl_db *db, const char *email);
+/* Record that the e-mail is taken (when the unique key refused an insert);
+ * returns PL_ECONFLICT. */
+enum pl_err pl_user_email_taken(struct pl_req *rq);
+
 /* Queue a reset link for this address if an active account has it; the
  * caller answers the same either way. */
 enum pl_err pl_user_forgot(struct pl_req *rq, const char *email);

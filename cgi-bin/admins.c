@@ -12,22 +12,17 @@ static pl_handler admins_list, admins_new, admins_create, admins_show,
     admins_edit, admins_update, admins_block, admins_unblock;
 
 static const struct pl_route routes[] = {
-	{ PL_GET, "/admins", admins_list, PL_ROLE_SUPER },
-	{ PL_GET, "/admins/new", admins_new, PL_ROLE_SUPER },
-	{ PL_POST, "/admins", admins_create, PL_ROLE_SUPER, "admins_form",
-	    "New admin" },
-	{ PL_GET, "/admins/:id", admins_show, PL_ROLE_SUPER },
-	{ PL_GET, "/admins/:id/edit", admins_edit, PL_ROLE_SUPER },
-	{ PL_POST, "/admins/:id", admins_update, PL_ROLE_SUPER },
-	{ PL_POST, "/admins/:id/block", admins_block, PL_ROLE_SUPER },
-	{ PL_POST, "/admins/:id/unblock", admins_unblock, PL_ROLE_SUPER },
-	{ PL_GET, "/api/admins", admins_list, PL_ROLE_SUPER },
-	{ PL_POST, "/api/admins", admins_create, PL_ROLE_SUPER },
-	{ PL_GET, "/api/admins/:id", admins_show, PL_ROLE_SUPER },
-	{ PL_PUT, "/api/admins/:id", admins_update, PL_ROLE_SUPER },
-	{ PL_POST, "/api/admins/:id/block", admins_block, PL_ROLE_SUPER },
-	{ PL_POST, "/api/admins/:id/unblock", admins_unblock, PL_ROLE_SUPER },
+	{ "/admins", admins_list, PL_ROLE_SUPER, .html = PL_GET, .api = PL_GET },
+	{ "/admins/new", admins_new, PL_ROLE_SUPER, .html = PL_GET },
+	{ "/admins", admins_create, PL_ROLE_SUPER, .html = PL_POST, .api = PL_POST, .form = "admins_form", .title = "New admin" },
+	{ "/admins/:id", admins_show, PL_ROLE_SUPER, .html = PL_GET, .api = PL_GET },
+	{ "/admins/:id/edit", admins_edit, PL_ROLE_SUPER, .html = PL_GET },
+	{ "/admins/:id", admins_update, PL_ROLE_SUPER, .html = PL_POST, .api = PL_PUT },
+	{ "/admins/:id/block", admins_block, PL_ROLE_SUPER, .html = PL_POST, .api = PL_POST },
+	{ "/admins/:id/unblock", admins_unblock, PL_ROLE_SUPER, .html = PL_POST, .api = PL_POST },
 };
+
+PL_NAV(20, "/admins", "Admins", PL_ROLE_SUPER);
 
 int
 main(int argc, char *argv[])
@@ -36,7 +31,7 @@ main(int argc, char *argv[])
 		.name = "admins",
 		.routes = routes,
 		.nroutes = PL_NITEMS(routes),
-		.sql = &pl_admin_sql,
+		.uses = { &pl_admin_sql },
 		.threads = 4,
 	};
 
@@ -162,7 +157,7 @@ admins_create(struct pl_req *rq, struct pl_resp *rs)
 		pl_resp_status(rs, 201);
 		return PL_OK;
 	}
-	pl_resp_redirect(rs, admin_href(rq, id), "saved");
+	pl_resp_redirect(rs, admin_href(rq, id), "Saved.");
 	return PL_OK;
 }
 
@@ -239,7 +234,7 @@ admins_update(struct pl_req *rq, struct pl_resp *rs)
 		pl_resp_set(rs, pl_admin_json(rq, &a));
 		return PL_OK;
 	}
-	pl_resp_redirect(rs, admin_href(rq, id), "saved");
+	pl_resp_redirect(rs, admin_href(rq, id), "Saved.");
 	return PL_OK;
 }
 
@@ -268,7 +263,7 @@ block_set(struct pl_req *rq, struct pl_resp *rs, bool blocked)
 		pl_resp_set(rs, pl_admin_json(rq, &a));
 		return PL_OK;
 	}
-	pl_resp_redirect(rs, back_path(back, admin_href(rq, id)), "saved");
+	pl_resp_redirect(rs, back_path(back, admin_href(rq, id)), "Saved.");
 	return PL_OK;
 }
 

@@ -14,25 +14,19 @@ static pl_handler agents_list, agents_new, agents_create, agents_show,
     agents_edit, agents_update, agents_block, agents_unblock;
 
 static const struct pl_route routes[] = {
-	{ PL_GET, "/agents", agents_list, PL_ROLE_ADMIN },
 	/* No .form: the form needs its pickers, which only the handler fills;
 	 * a refusal before it (bad body, expired form) gets the error page. */
-	{ PL_POST, "/agents", agents_create, PL_ROLE_ADMIN },
-	{ PL_GET, "/agents/new", agents_new, PL_ROLE_ADMIN },
-	{ PL_GET, "/agents/:id", agents_show, PL_ROLE_ADMIN },
-	{ PL_POST, "/agents/:id", agents_update, PL_ROLE_ADMIN },
-	{ PL_GET, "/agents/:id/edit", agents_edit, PL_ROLE_ADMIN },
-	{ PL_POST, "/agents/:id/block", agents_block, PL_ROLE_ADMIN },
-	{ PL_POST, "/agents/:id/unblock", agents_unblock, PL_ROLE_ADMIN },
-	{ PL_GET, "/api/agents", agents_list, PL_ROLE_ADMIN },
-	{ PL_POST, "/api/agents", agents_create, PL_ROLE_ADMIN },
-	{ PL_GET, "/api/agents/new", agents_new, PL_ROLE_ADMIN },
-	{ PL_GET, "/api/agents/:id", agents_show, PL_ROLE_ADMIN },
-	{ PL_PUT, "/api/agents/:id", agents_update, PL_ROLE_ADMIN },
-	{ PL_GET, "/api/agents/:id/edit", agents_edit, PL_ROLE_ADMIN },
-	{ PL_POST, "/api/agents/:id/block", agents_block, PL_ROLE_ADMIN },
-	{ PL_POST, "/api/agents/:id/unblock", agents_unblock, PL_ROLE_ADMIN },
+	{ "/agents", agents_list, PL_ROLE_ADMIN, .html = PL_GET, .api = PL_GET },
+	{ "/agents", agents_create, PL_ROLE_ADMIN, .html = PL_POST, .api = PL_POST },
+	{ "/agents/new", agents_new, PL_ROLE_ADMIN, .html = PL_GET, .api = PL_GET },
+	{ "/agents/:id", agents_show, PL_ROLE_ADMIN, .html = PL_GET, .api = PL_GET },
+	{ "/agents/:id", agents_update, PL_ROLE_ADMIN, .html = PL_POST, .api = PL_PUT },
+	{ "/agents/:id/edit", agents_edit, PL_ROLE_ADMIN, .html = PL_GET, .api = PL_GET },
+	{ "/agents/:id/block", agents_block, PL_ROLE_ADMIN, .html = PL_POST, .api = PL_POST },
+	{ "/agents/:id/unblock", agents_unblock, PL_ROLE_ADMIN, .html = PL_POST, .api = PL_POST },
 };
+
+PL_NAV(40, "/agents", "Agents", PL_ROLE_ADMIN);
 
 int
 main(int argc, char *argv[])
@@ -41,7 +35,7 @@ main(int argc, char *argv[])
 		.name = "agents",
 		.routes = routes,
 		.nroutes = PL_NITEMS(routes),
-		.sql = &pl_agent_sql,
+		.uses = { &pl_agent_sql, &pl_dept_sql },
 		.threads = 4,
 	};
 
@@ -306,7 +300,7 @@ agent_reply(struct pl_req *rq, struct pl_resp *rs, int64_t id, const char *to)
 		    to ? to
 		       : pl_arena_printf(
 		             rq->arena, "/agents/%lld", (long long)id),
-		    "saved");
+		    "Saved.");
 		return PL_OK;
 	}
 	if ((er = pl_agent_get(rq, id, &a)) != PL_OK)

@@ -11,20 +11,16 @@ static pl_handler contacts_index, contacts_new, contacts_create, contacts_show,
     contacts_edit, contacts_update, contacts_history;
 
 static const struct pl_route routes[] = {
-	{ PL_GET, "/contacts", contacts_index, PL_ROLE_AGENT },
-	{ PL_GET, "/contacts/new", contacts_new, PL_ROLE_AGENT },
-	{ PL_POST, "/contacts", contacts_create, PL_ROLE_AGENT },
-	{ PL_GET, "/contacts/:id", contacts_show, PL_ROLE_AGENT },
-	{ PL_GET, "/contacts/:id/edit", contacts_edit, PL_ROLE_AGENT },
-	{ PL_POST, "/contacts/:id", contacts_update, PL_ROLE_AGENT },
-	{ PL_GET, "/contacts/:id/history", contacts_history, PL_ROLE_AGENT },
-	{ PL_GET, "/api/contacts", contacts_index, PL_ROLE_AGENT },
-	{ PL_POST, "/api/contacts", contacts_create, PL_ROLE_AGENT },
-	{ PL_GET, "/api/contacts/:id", contacts_show, PL_ROLE_AGENT },
-	{ PL_PUT, "/api/contacts/:id", contacts_update, PL_ROLE_AGENT },
-	{ PL_GET, "/api/contacts/:id/history", contacts_history,
-	    PL_ROLE_AGENT },
+	{ "/contacts", contacts_index, PL_ROLE_AGENT, .html = PL_GET, .api = PL_GET },
+	{ "/contacts/new", contacts_new, PL_ROLE_AGENT, .html = PL_GET },
+	{ "/contacts", contacts_create, PL_ROLE_AGENT, .html = PL_POST, .api = PL_POST },
+	{ "/contacts/:id", contacts_show, PL_ROLE_AGENT, .html = PL_GET, .api = PL_GET },
+	{ "/contacts/:id/edit", contacts_edit, PL_ROLE_AGENT, .html = PL_GET },
+	{ "/contacts/:id", contacts_update, PL_ROLE_AGENT, .html = PL_POST, .api = PL_PUT },
+	{ "/contacts/:id/history", contacts_history, PL_ROLE_AGENT, .html = PL_GET, .api = PL_GET },
 };
+
+PL_NAV(50, "/contacts", "Contacts", PL_ROLE_AGENT);
 
 int
 main(int argc, char *argv[])
@@ -33,7 +29,7 @@ main(int argc, char *argv[])
 		.name = "contacts",
 		.routes = routes,
 		.nroutes = PL_NITEMS(routes),
-		.sql = &pl_contact_sql,
+		.uses = { &pl_contact_sql },
 		.threads = 4,
 	};
 
@@ -125,7 +121,7 @@ query_agent(struct pl_req *rq, struct pl_contact_agent *a, bool *found)
 			return PL_OK;
 		id = rq->sess->user_id;
 	} else if (pl_parse_i64(s, 1, INT64_MAX, &id) != PL_OK) {
-		rq->error_msg = "No such agent.";
+		pl_in_fail(rq, NULL, "No such agent.");
 		return PL_ENOTFOUND;
 	}
 	*found = true;
@@ -272,7 +268,7 @@ contacts_create(struct pl_req *rq, struct pl_resp *rs)
 		 * the rest is good, else an error beside the other fields. */
 		er = pl_contact_agent_get(rq, aid, &a);
 		if (er == PL_ENOTFOUND && pl_in_check(rq) == PL_OK) {
-			rq->error_msg = "No such agent.";
+			pl_in_fail(rq, NULL, "No such agent.");
 			return PL_ENOTFOUND;
 		}
 		if (er == PL_ENOTFOUND)
@@ -295,7 +291,7 @@ contacts_create(struct pl_req *rq, struct pl_resp *rs)
 	}
 	pl_resp_redirect(rs,
 	    pl_arena_printf(rq->arena, "/contacts/%lld", (long long)id),
-	    "saved");
+	    "Saved.");
 	return PL_OK;
 }
 
@@ -309,7 +305,7 @@ path_contact(struct pl_req *rq, struct pl_contact *c)
 	if ((er = pl_path_id(rq, "id", &id)) != PL_OK)
 		return er;
 	if ((er = pl_contact_get(rq, id, c)) == PL_ENOTFOUND)
-		rq->error_msg = "No such contact.";
+		pl_in_fail(rq, NULL, "No such contact.");
 	return er;
 }
 
@@ -418,6 +414,6 @@ contacts_update(struct pl_req *rq, struct pl_resp *rs)
 	}
 	pl_resp_redirect(rs,
 	    pl_arena_printf(rq->arena, "/contacts/%lld", (long long)c.id),
-	    "saved");
+	    "Saved.");
 	return PL_OK;
 }

@@ -12,24 +12,17 @@ static pl_handler dept_list, dept_new, dept_create, dept_show, dept_edit,
     dept_update, dept_activate, dept_deactivate;
 
 static const struct pl_route routes[] = {
-	{ PL_GET, "/departments", dept_list, PL_ROLE_ADMIN },
-	{ PL_GET, "/departments/new", dept_new, PL_ROLE_ADMIN },
-	{ PL_POST, "/departments", dept_create, PL_ROLE_ADMIN },
-	{ PL_GET, "/departments/:id", dept_show, PL_ROLE_ADMIN },
-	{ PL_GET, "/departments/:id/edit", dept_edit, PL_ROLE_ADMIN },
-	{ PL_POST, "/departments/:id", dept_update, PL_ROLE_ADMIN },
-	{ PL_POST, "/departments/:id/activate", dept_activate, PL_ROLE_ADMIN },
-	{ PL_POST, "/departments/:id/deactivate", dept_deactivate,
-	    PL_ROLE_ADMIN },
-	{ PL_GET, "/api/departments", dept_list, PL_ROLE_ADMIN },
-	{ PL_POST, "/api/departments", dept_create, PL_ROLE_ADMIN },
-	{ PL_GET, "/api/departments/:id", dept_show, PL_ROLE_ADMIN },
-	{ PL_PUT, "/api/departments/:id", dept_update, PL_ROLE_ADMIN },
-	{ PL_POST, "/api/departments/:id/activate", dept_activate,
-	    PL_ROLE_ADMIN },
-	{ PL_POST, "/api/departments/:id/deactivate", dept_deactivate,
-	    PL_ROLE_ADMIN },
+	{ "/departments", dept_list, PL_ROLE_ADMIN, .html = PL_GET, .api = PL_GET },
+	{ "/departments/new", dept_new, PL_ROLE_ADMIN, .html = PL_GET },
+	{ "/departments", dept_create, PL_ROLE_ADMIN, .html = PL_POST, .api = PL_POST },
+	{ "/departments/:id", dept_show, PL_ROLE_ADMIN, .html = PL_GET, .api = PL_GET },
+	{ "/departments/:id/edit", dept_edit, PL_ROLE_ADMIN, .html = PL_GET },
+	{ "/departments/:id", dept_update, PL_ROLE_ADMIN, .html = PL_POST, .api = PL_PUT },
+	{ "/departments/:id/activate", dept_activate, PL_ROLE_ADMIN, .html = PL_POST, .api = PL_POST },
+	{ "/departments/:id/deactivate", dept_deactivate, PL_ROLE_ADMIN, .html = PL_POST, .api = PL_POST },
 };
+
+PL_NAV(30, "/departments", "Departments", PL_ROLE_ADMIN);
 
 int
 main(int argc, char *argv[])
@@ -38,6 +31,7 @@ main(int argc, char *argv[])
 		.name = "departments",
 		.routes = routes,
 		.nroutes = PL_NITEMS(routes),
+		.uses = { &pl_dept_sql },
 		.threads = 4,
 	};
 
@@ -220,7 +214,7 @@ dept_put(struct pl_resp *rs, const struct pl_dept *d)
 }
 
 /* After a write: a form goes back (303 to back, or the department, with
- * "saved"); a program gets the department as it now is, with status. */
+ * "Saved."); a program gets the department as it now is, with status. */
 static enum pl_err
 dept_saved(struct pl_req *rq, struct pl_resp *rs, int64_t id, const char *back,
     int status)
@@ -233,7 +227,7 @@ dept_saved(struct pl_req *rq, struct pl_resp *rs, int64_t id, const char *back,
 		    back ? back
 		         : pl_arena_printf(
 		               rq->arena, "/departments/%lld", (long long)id),
-		    "saved");
+		    "Saved.");
 		return PL_OK;
 	}
 	if ((er = pl_dept_get(rq, id, &d)) != PL_OK)

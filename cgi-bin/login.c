@@ -8,30 +8,27 @@ static pl_handler home, login_page, login_post, logout_post, signup_page,
     emulate_post, emulate_stop;
 
 static const struct pl_route routes[] = {
-	{ PL_GET, "/", home, PL_ROLE_AGENT },
-	{ PL_GET, "/login", login_page, PL_ROLE_PUBLIC },
-	{ PL_POST, "/login", login_post, PL_ROLE_PUBLIC, "login", "Sign in" },
-	{ PL_POST, "/logout", logout_post, PL_ROLE_PUBLIC },
-	{ PL_GET, "/signup", signup_page, PL_ROLE_PUBLIC },
-	{ PL_POST, "/signup", signup_post, PL_ROLE_PUBLIC, "signup",
-	    "Create your account" },
-	{ PL_GET, "/password/forgot", forgot_page, PL_ROLE_PUBLIC },
-	{ PL_POST, "/password/forgot", forgot_post, PL_ROLE_PUBLIC, "forgot",
-	    "Forgot password" },
-	{ PL_GET, "/password/reset", reset_page, PL_ROLE_PUBLIC },
-	{ PL_POST, "/password/reset", reset_post, PL_ROLE_PUBLIC, "reset",
-	    "Set a new password" },
-	{ PL_POST, "/api/auth/signup", signup_post, PL_ROLE_PUBLIC },
-	{ PL_POST, "/api/auth/login", login_post, PL_ROLE_PUBLIC },
-	{ PL_POST, "/api/auth/logout", logout_post, PL_ROLE_PUBLIC },
-	{ PL_GET, "/api/auth/me", me_get, PL_ROLE_AGENT },
-	{ PL_POST, "/api/auth/password/forgot", forgot_post, PL_ROLE_PUBLIC },
-	{ PL_POST, "/api/auth/password/reset", reset_post, PL_ROLE_PUBLIC },
-	{ PL_POST, "/emulate", emulate_post, PL_ROLE_ADMIN },
-	{ PL_POST, "/emulate/stop", emulate_stop, PL_ROLE_AGENT },
-	{ PL_POST, "/api/emulate", emulate_post, PL_ROLE_ADMIN },
-	{ PL_POST, "/api/emulate/stop", emulate_stop, PL_ROLE_AGENT },
+	{ "/", home, PL_ROLE_AGENT, .html = PL_GET },
+	{ "/login", login_page, PL_ROLE_PUBLIC, .html = PL_GET },
+	{ "/login", login_post, PL_ROLE_PUBLIC, .html = PL_POST, .form = "login", .title = "Sign in" },
+	{ "/logout", logout_post, PL_ROLE_PUBLIC, .html = PL_POST },
+	{ "/signup", signup_page, PL_ROLE_PUBLIC, .html = PL_GET },
+	{ "/signup", signup_post, PL_ROLE_PUBLIC, .html = PL_POST, .form = "signup", .title = "Create your account" },
+	{ "/password/forgot", forgot_page, PL_ROLE_PUBLIC, .html = PL_GET },
+	{ "/password/forgot", forgot_post, PL_ROLE_PUBLIC, .html = PL_POST, .form = "forgot", .title = "Forgot password" },
+	{ "/password/reset", reset_page, PL_ROLE_PUBLIC, .html = PL_GET },
+	{ "/password/reset", reset_post, PL_ROLE_PUBLIC, .html = PL_POST, .form = "reset", .title = "Set a new password" },
+	{ "/auth/signup", signup_post, PL_ROLE_PUBLIC, .api = PL_POST },
+	{ "/auth/login", login_post, PL_ROLE_PUBLIC, .api = PL_POST },
+	{ "/auth/logout", logout_post, PL_ROLE_PUBLIC, .api = PL_POST },
+	{ "/auth/me", me_get, PL_ROLE_AGENT, .api = PL_GET },
+	{ "/auth/password/forgot", forgot_post, PL_ROLE_PUBLIC, .api = PL_POST },
+	{ "/auth/password/reset", reset_post, PL_ROLE_PUBLIC, .api = PL_POST },
+	{ "/emulate", emulate_post, PL_ROLE_ADMIN, .html = PL_POST, .api = PL_POST },
+	{ "/emulate/stop", emulate_stop, PL_ROLE_AGENT, .html = PL_POST, .api = PL_POST },
 };
+
+PL_NAV(10, "/", "Dashboard", PL_ROLE_AGENT);
 
 int
 main(int argc, char *argv[])
@@ -40,6 +37,7 @@ main(int argc, char *argv[])
 		.name = "login",
 		.routes = routes,
 		.nroutes = PL_NITEMS(routes),
+		.uses = { &pl_user_sql },
 		.threads = 16,
 	};
 
@@ -175,7 +173,7 @@ logout_post(struct pl_req *rq, struct pl_resp *rs)
 	if ((er = pl_sess_end(rq, rs)) != PL_OK)
 		return er;
 	pl_json_set_bool(pl_resp_obj(rs), "signed_out", 1);
-	pl_resp_redirect(rs, "/login", "signed_out");
+	pl_resp_redirect(rs, "/login", "You have signed out.");
 	return PL_OK;
 }
 
@@ -275,7 +273,7 @@ signup_post(struct pl_req *rq, struct pl_resp *rs)
 	}
 	if ((er = pl_sess_start(rq, rs, uid, 0)) != PL_OK)
 		return er;
-	pl_resp_redirect(rs, "/", "welcome");
+	pl_resp_redirect(rs, "/", "Welcome to Parley. Your account is ready.");
 	return PL_OK;
 }
 
@@ -360,7 +358,7 @@ reset_post(struct pl_req *rq, struct pl_resp *rs)
 	er = pl_user_token_use(rq, token, pw, &uid);
 	if (er == PL_ENOTFOUND) {
 		pl_json_set_bool(pl_resp_obj(rs), "invalid", 1);
-		rq->error_msg = "This link is invalid or has expired.";
+		pl_in_fail(rq, NULL, "This link is invalid or has expired.");
 		if (!rq->api) {
 			/* Show the page's own notice, not a bare 404. */
 			pl_resp_status(rs, 404);
@@ -371,7 +369,7 @@ reset_post(struct pl_req *rq, struct pl_resp *rs)
 	if (er != PL_OK)
 		return er;
 	pl_json_set_bool(pl_resp_obj(rs), "reset", 1);
-	pl_resp_redirect(rs, "/login", "password_set");
+	pl_resp_redirect(rs, "/login", "Your new password is set. Please sign in.");
 	return PL_OK;
 }
 
@@ -421,7 +419,7 @@ emulate_post(struct pl_req *rq, struct pl_resp *rs)
 		return er;
 	pl_json_set_i64(pl_resp_obj(rs), "user_id", target);
 	pl_json_set_i64(pl_resp_obj(rs), "acting_user_id", rq->sess->user_id);
-	pl_resp_redirect(rs, "/", "emulation_started");
+	pl_resp_redirect(rs, "/", "You are now acting as another user.");
 	return PL_OK;
 }
 
@@ -437,6 +435,6 @@ emulate_stop(struct pl_req *rq, struct pl_resp *rs)
 	if ((er = pl_sess_emulate_stop(rq, rs)) != PL_OK)
 		return er;
 	pl_json_set_i64(pl_resp_obj(rs), "user_id", rq->sess->real_user_id);
-	pl_resp_redirect(rs, "/", "emulation_stopped");
+	pl_resp_redirect(rs, "/", "You are yourself again.");
 	return PL_OK;
 }

@@ -5,13 +5,13 @@
 static pl_handler profile_get, profile_post, profile_put, password_post;
 
 static const struct pl_route routes[] = {
-	{ PL_GET, "/profile", profile_get, PL_ROLE_AGENT },
-	{ PL_POST, "/profile", profile_post, PL_ROLE_AGENT, "profile",
-	    "Profile" },
-	{ PL_GET, "/api/profile", profile_get, PL_ROLE_AGENT },
-	{ PL_PUT, "/api/profile", profile_put, PL_ROLE_AGENT },
-	{ PL_POST, "/api/profile/password", password_post, PL_ROLE_AGENT },
+	{ "/profile", profile_get, PL_ROLE_AGENT, .html = PL_GET, .api = PL_GET },
+	{ "/profile", profile_post, PL_ROLE_AGENT, .html = PL_POST, .form = "profile", .title = "Profile" },
+	{ "/profile", profile_put, PL_ROLE_AGENT, .api = PL_PUT },
+	{ "/profile/password", password_post, PL_ROLE_AGENT, .api = PL_POST },
 };
+
+PL_NAV(90, "/profile", "Profile", PL_ROLE_AGENT);
 
 int
 main(int argc, char *argv[])
@@ -20,6 +20,7 @@ main(int argc, char *argv[])
 		.name = "profile",
 		.routes = routes,
 		.nroutes = PL_NITEMS(routes),
+		.uses = { &pl_user_sql },
 		.threads = 8,
 	};
 
@@ -126,13 +127,13 @@ profile_post(struct pl_req *rq, struct pl_resp *rs)
 		pl_in_only(rq, password);
 		if ((er = password_save(rq)) != PL_OK)
 			return er;
-		pl_resp_redirect(rs, "/profile", "password_changed");
+		pl_resp_redirect(rs, "/profile", "Your password was changed. Other sessions were signed out.");
 		return PL_OK;
 	}
 	pl_in_only(rq, account);
 	if ((er = account_save(rq)) != PL_OK)
 		return er;
-	pl_resp_redirect(rs, "/profile", "profile_saved");
+	pl_resp_redirect(rs, "/profile", "Your profile was saved.");
 	return PL_OK;
 }
 

@@ -10,6 +10,7 @@
 
 #include <json-c/json.h>
 
+#include "actor.h"
 #include "app.h"
 #include "audit.h"
 #include "arena.h"
@@ -19,14 +20,17 @@
 #include "db.h"
 #include "err.h"
 #include "events.h"
-#include "list.h"
+#include "listing.h"
 #include "pl_limits.h"
+#include "pl_json.h"
 #include "log.h"
 #include "notify.h"
 #include "outbox.h"
 #include "parse.h"
+#include "proc.h"
 #include "req.h"
 #include "resp.h"
+#include "role.h"
 #include "route.h"
 #include "session.h"
 #include "user.h"

@@ -30,14 +30,15 @@ main(int argc, char *argv[])
 		    pw ? why : "not set");
 		return 2;
 	}
-	if (pl_app_boot("parley-admin", NULL, 1) != 0)
+	if (pl_proc_boot("parley-admin",
+	        (const struct pl_sqlset *[]){ &pl_user_sql, NULL }, 1) != 0)
 		return 1;
 	a = pl_arena_new(0);
 	db = pl_db_get(pl_pool());
 	er = pl_user_seed_super(db, a, argv[2], pw, &created);
 	pl_db_put(pl_pool(), db);
 	pl_arena_free(a);
-	pl_app_shutdown();
+	pl_proc_shutdown();
 	if (er != PL_OK) {
 		fprintf(stderr, "parley-admin: failed (see the log above)\n");
 		return 1;

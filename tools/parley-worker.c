@@ -13,7 +13,7 @@ static void
 on_signal(int sig)
 {
 	(void)sig;
-	pl_app_stop();
+	pl_proc_stop();
 }
 
 int
@@ -32,7 +32,7 @@ main(int argc, char *argv[])
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	if (pl_app_boot("worker", NULL, 1) != 0)
+	if (pl_proc_boot("worker", NULL, 1) != 0)
 		return 1;
 	a = pl_arena_new(0);
 	pl_info("worker started");
@@ -54,7 +54,7 @@ main(int argc, char *argv[])
 		pl_notify_wait(&slot, &val, 1, pl_now_ms() + 5000);
 	}
 	pl_arena_free(a);
-	pl_app_shutdown();
+	pl_proc_shutdown();
 	pl_info("worker stopped");
 	return once ? rc : 0;
 }

@@ -174,7 +174,7 @@ main(int argc, char *argv[])
 	    (tids = calloc(nconns, sizeof(*tids))) == NULL)
 		return 1;
 
-	if (pl_app_boot("publish", NULL, (unsigned)nconns) != 0)
+	if (pl_proc_boot("publish", NULL, (unsigned)nconns) != 0)
 		return 1;
 	t0 = now_ns(CLOCK_MONOTONIC);
 	for (size_t j = 0; j < nconns; j++)
@@ -186,7 +186,7 @@ main(int argc, char *argv[])
 	for (size_t j = 0; j < nconns; j++)
 		pthread_join(tids[j], NULL);
 	t1 = now_ns(CLOCK_MONOTONIC);
-	pl_app_shutdown();
+	pl_proc_shutdown();
 	done = done_count;
 	qsort(took, total, sizeof(*took), i64_cmp);
 	printf(

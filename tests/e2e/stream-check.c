@@ -111,7 +111,7 @@ main(int argc, char *argv[])
 	if (nkeys == 0)
 		usage();
 
-	if (pl_app_boot("stream-check", NULL, 1) != 0)
+	if (pl_proc_boot("stream-check", NULL, 1) != 0)
 		return 1;
 	a = pl_arena_new(0);
 	db = pl_db_get(pl_pool());
@@ -137,7 +137,7 @@ main(int argc, char *argv[])
 	}
 	pl_db_put(pl_pool(), db);
 	pl_arena_free(a);
-	pl_app_shutdown();
+	pl_proc_shutdown();
 	printf("published %lld\n", published);
 	fflush(stdout);
 	return er == PL_OK ? 0 : 1;

@@ -1,4 +1,4 @@
-// sources: lib/tmpl.c lib/escape.c lib/arena.c lib/buf.c lib/log.c lib/err.c
+// sources: lib/http/tmpl.c lib/core/escape.c lib/core/arena.c lib/core/buf.c lib/core/log.c lib/core/err.c
 /* fuzz-tmpl.c: libFuzzer harness for the template compiler and renderer.
  * The input is compiled with pl_tmpl_add() next to two fixed partials and,
  * if it loads, rendered against a fixed JSON object. */

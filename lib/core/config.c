@@ -1,0 +1,117 @@
+/* config.c: the process configuration, read once from the environment. */
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "crypto.h"
+#include "log.h"
+
+static const char *
+env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : def;
+}
+
+static unsigned
+env_uint(const char *name, unsigned def, unsigned max)
+{
+	const char   *v = getenv(name);
+	char         *end;
+	unsigned long n;
+
+	if (v == NULL || *v == '\0')
+		return def;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n == 0 || n > max) {
+		pl_warn("config: %s=\"%s\" is not a number in 1..%u; using %u",
+		    name, v, max, def);
+		return def;
+	}
+	return (unsigned)n;
+}
+
+static enum pl_err
+secret_read(struct pl_config *c, const char *path)
+{
+	ssize_t n;
+	int     fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		pl_error("config: cannot open PARLEY_SECRET_FILE %s: %s", path,
+		    strerror(errno));
+		return PL_EINVAL;
+	}
+	n = read(fd, c->secret, sizeof(c->secret));
+	close(fd);
+	if (n < 32) {
+		pl_error("config: %s must hold at least 32 bytes", path);
+		return PL_EINVAL;
+	}
+	c->secretlen = (size_t)n;
+	return PL_OK;
+}
+
+enum pl_err
+pl_config_load(struct pl_config *c)
+{
+	const char *lvl, *secret;
+
+	memset(c, 0, sizeof(*c));
+	c->db_socket = env_or("PARLEY_DB_SOCKET", NULL);
+	c->db_host = env_or("PARLEY_DB_HOST", "localhost");
+	c->db_port = env_uint("PARLEY_DB_PORT", 3306, 65535);
+	c->db_name = env_or("PARLEY_DB_NAME", "parley");
+	c->db_user = env_or("PARLEY_DB_USER", "parley_app");
+	c->db_password = env_or("PARLEY_DB_PASSWORD", "");
+	c->db_pool = env_uint("PARLEY_DB_POOL", 8, 256);
+	c->base_url = env_or("PARLEY_BASE_URL", "http://127.0.0.1:8080");
+	c->smtp_url =
+	    env_or("PARLEY_SMTP_URL", "smtp://127.0.0.1:1025/parley.local");
+	c->smtp_user = env_or("PARLEY_SMTP_USER", NULL);
+	c->smtp_password = env_or("PARLEY_SMTP_PASSWORD", NULL);
+	c->mail_from = env_or("PARLEY_MAIL_FROM", "no-reply@parley.local");
+	c->templates = env_or("PARLEY_TEMPLATES", PL_DATADIR "/templates");
+	c->notify_file = env_or("PARLEY_NOTIFY_FILE", "/dev/shm/parley-notify");
+	c->socket_group = env_or("PARLEY_SOCKET_GROUP", NULL);
+	c->secure_cookies = strncmp(c->base_url, "https://", 8) == 0;
+
+	lvl = env_or("PARLEY_LOG_LEVEL", "info");
+	if (strcmp(lvl, "debug") == 0)
+		c->log_level = PL_LOG_DEBUG;
+	else if (strcmp(lvl, "warn") == 0)
+		c->log_level = PL_LOG_WARN;
+	else if (strcmp(lvl, "error") == 0)
+		c->log_level = PL_LOG_ERROR;
+	else
+		c->log_level = PL_LOG_INFO;
+
+	if (c->base_url[strlen(c->base_url) - 1] == '/') {
+		pl_error("config: PARLEY_BASE_URL must not end with '/'");
+		return PL_EINVAL;
+	}
+	if ((secret = env_or("PARLEY_SECRET_FILE", NULL)) == NULL) {
+		pl_error("config: PARLEY_SECRET_FILE is not set");
+		return PL_EINVAL;
+	}
+	if (secret_read(c, secret) != PL_OK)
+		return PL_EINVAL;
+	/* Derived once: every bearer request and every form needs them. */
+	pl_config_key(c, "jwt", c->jwt_key);
+	pl_config_key(c, "csrf", c->csrf_key);
+	pl_config_key(c, "flash", c->flash_key);
+	return PL_OK;
+}
+
+void
+pl_config_key(
+    const struct pl_config *c, const char *label, unsigned char out[32])
+{
+	pl_hmac_sha256(c->secret, c->secretlen, label, strlen(label), out);
+}

@@ -1,0 +1,45 @@
+/* change.h: one change to the data, the way every domain write is made:
+ * begin, the writes, the audit entry, commit (or roll back, and nothing
+ * happened), then what follows a commit: wake the outbox for the mail the
+ * change queued, and bump the revocation counters of the identities it
+ * changed. A deadlock retries the whole change, a few times. */
+/* SPDX-License-Identifier: MIT */
+#ifndef PL_CHANGE_H
+#define PL_CHANGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "actor.h"
+#include "db.h"
+#include "err.h"
+
+struct pl_arena;
+
+/* What the writes say about themselves, for what follows them. */
+struct pl_change {
+	/* The audit entry; action NULL: none (nothing changed). */
+	int64_t     tenant_id; /* 0: the platform */
+	const char *action;    /* "create", "update", "block"... */
+	const char *target_type;
+	int64_t     target_id;
+	const char *summary; /* names, never secrets */
+	/* After the commit: */
+	bool    mail;           /* mail was queued: wake the worker */
+	int64_t changed_user;   /* this user's identity changed */
+	int64_t changed_tenant; /* this tenant's (blocked) */
+};
+
+/* The writes: inside the transaction; fill ch; return PL_OK to commit. */
+typedef enum pl_err pl_change_fn(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, void *arg, struct pl_change *ch);
+
+/*
+ * Run fn as one change by who. PL_OK when committed (and audited when
+ * fn named an action), else fn's error, or the database's, with nothing
+ * written.
+ */
+enum pl_err pl_change_run(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, pl_change_fn *fn, void *arg);
+
+#endif

@@ -57,9 +57,9 @@ function stackEnv() {
 	return env;
 }
 
-// The pid of the running messages executable (runit's view, else pgrep).
-function messagesPid() {
-	const svc = join(VAR, 'service/messages');
+// The pid of the running events executable (runit's view, else pgrep).
+function eventsPid() {
+	const svc = join(VAR, 'service/events');
 	try {
 		const st = execFileSync('sv', ['status', svc],
 			{ encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
@@ -68,7 +68,7 @@ function messagesPid() {
 	} catch { /* fall through */ }
 	try {
 		const out = execFileSync('pgrep',
-			['-f', '--', `cgi-bin/messages -s ${join(VAR, 'run/messages.sock')}`],
+			['-f', '--', `cgi-bin/events -s ${join(VAR, 'run/events.sock')}`],
 			{ encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 		const pids = out.split(/\s+/).filter(Boolean).map(Number);
 		if (pids.length > 0) return pids[0];
@@ -312,25 +312,25 @@ test('events: exactly once and in order under concurrent publishers, reconnects 
 
 		// Kill the long-poll executable with kill -9 once a quarter of the
 		// deliveries arrived (or when the publishers are done).
-		const pid0 = messagesPid();
-		assert.ok(pid0 > 0, 'messages is running under runit (sv status var/service/messages)');
+		const pid0 = eventsPid();
+		assert.ok(pid0 > 0, 'events is running under runit (sv status var/service/events)');
 		const received = () => pollers.reduce((s, p) => s + p.got, 0);
 		while (received() < expected / 4 && publishers.some((p) => p.running()) &&
 		    Date.now() < deadline)
 			await sleep(20);
 		const pubRunning = publishers.filter((p) => p.running()).length;
-		log(`kill -9 messages (pid ${pid0}) at ${received()}/${expected} delivered, ` +
+		log(`kill -9 events (pid ${pid0}) at ${received()}/${expected} delivered, ` +
 			`${pubRunning}/${PUBLISHERS} publishers running`);
 		process.kill(pid0, 'SIGKILL');
 		let pid1 = 0;
 		const killedAt = Date.now();
 		while (Date.now() - killedAt < 20000) {
-			pid1 = messagesPid();
+			pid1 = eventsPid();
 			if (pid1 > 0 && pid1 !== pid0) break;
 			await sleep(50);
 		}
-		assert.ok(pid1 > 0 && pid1 !== pid0, `runit restarted messages (pid ${pid0} -> ${pid1})`);
-		log(`messages restarted as pid ${pid1} after ${Date.now() - killedAt} ms`);
+		assert.ok(pid1 > 0 && pid1 !== pid0, `runit restarted events (pid ${pid0} -> ${pid1})`);
+		log(`events restarted as pid ${pid1} after ${Date.now() - killedAt} ms`);
 
 		const results = await Promise.all(publishers.map((p) => p.done));
 		for (const r of results) {

@@ -7,6 +7,8 @@
  * GET /agents/new?admin_id=X, which shows that admin's departments. */
 /* SPDX-License-Identifier: MIT */
 #include "parley.h"
+
+#include "admin.h"
 #include "agent.h"
 #include "dept.h"
 
@@ -70,7 +72,7 @@ admins_fill(struct pl_req *rq, struct json_object *o, int64_t chosen)
 	/* The picker holds the first admins by company; the chosen one is
 	 * shown even when it is further down. */
 	if (chosen != 0 && !found &&
-	    pl_admin_tenant(rq, chosen, &tid) == PL_OK &&
+	    pl_admin_tenant(pl_req_db(rq), rq->arena, &rq->who, chosen, &tid) == PL_OK &&
 	    pl_agent_admin_info(rq, tid, &me) == PL_OK) {
 		pl_json_set_bool(me, "selected", 1);
 		json_object_array_add(admins, me);
@@ -228,7 +230,7 @@ filter_tenant(struct pl_req *rq, int64_t *admin_id, int64_t *tenant_id)
 	if (pl_parse_i64(s, 1, INT64_MAX, &n) != PL_OK)
 		return pl_in_fail(rq, "admin_id", "admin_id is an admin's id.");
 	*admin_id = n;
-	return pl_admin_tenant(rq, n, tenant_id);
+	return pl_admin_tenant(pl_req_db(rq), rq->arena, &rq->who, n, tenant_id);
 }
 
 /*
@@ -283,7 +285,7 @@ agents_new(struct pl_req *rq, struct pl_resp *rs)
 		aid = n;
 	} else if (!is_super(rq))
 		aid = rq->sess->user_id;
-	if (aid != 0 && (er = pl_admin_tenant(rq, aid, &tid)) != PL_OK)
+	if (aid != 0 && (er = pl_admin_tenant(pl_req_db(rq), rq->arena, &rq->who, aid, &tid)) != PL_OK)
 		return er;
 	return form_fill(rq, rs, tid, aid, NULL);
 }

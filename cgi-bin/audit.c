@@ -78,8 +78,8 @@ audit_list(struct pl_req *rq, struct pl_resp *rs)
 	if ((er = pl_list_parse(rq, pl_audit_sorts, &l)) != PL_OK ||
 	    (er = pl_in_query_id(rq, "admin_id", "admin_id is an admin's id.",
 	         &aid)) != PL_OK ||
-	    (er = pl_audit_page(pl_req_db(rq), rq->arena, &rq->who, aid, &l, &v,
-	         &n)) != PL_OK)
+	    (er = pl_audit_page(
+	         pl_req_db(rq), rq->arena, &rq->who, aid, &l, &v, &n)) != PL_OK)
 		return er;
 	items = json_object_new_array();
 	for (size_t i = 0; i < n; i++)

@@ -5,6 +5,8 @@
  * those calls and fills the pages. */
 /* SPDX-License-Identifier: MIT */
 #include "parley.h"
+
+#include "admin.h"
 #include "dept.h"
 #include "escape.h"
 
@@ -131,7 +133,7 @@ dept_list(struct pl_req *rq, struct pl_resp *rs)
 	if (aid < 0)
 		return pl_in_fail(rq, "admin_id", "admin_id is an admin's id.");
 	if (aid > 0) {
-		if ((er = pl_admin_tenant(rq, aid, &tid)) != PL_OK)
+		if ((er = pl_admin_tenant(pl_req_db(rq), rq->arena, &rq->who, aid, &tid)) != PL_OK)
 			return er;
 	} else if (rq->sess->role != PL_ROLE_SUPER)
 		tid = rq->sess->tenant_id;

@@ -60,6 +60,7 @@ enum {
 	ADM_USER_UPDATE,
 	ADM_TENANT_UPDATE,
 	ADM_TENANT_BLOCK,
+	ADM_TENANT_OF,
 	ADM__MAX
 };
 
@@ -174,6 +175,8 @@ static const char *const stmts[ADM__MAX] = {
 	    " phone_e164 = ? WHERE id = ? AND role = 'admin'",
 	[ADM_TENANT_UPDATE] = "UPDATE tenants SET company = ? WHERE id = ?",
 	[ADM_TENANT_BLOCK] = "UPDATE tenants SET blocked = ? WHERE id = ?",
+	[ADM_TENANT_OF] =
+	    "SELECT tenant_id FROM users WHERE id = ? AND role = 'admin'",
 };
 
 const struct pl_sqlset pl_admin_sql = { "admin", stmts, ADM__MAX,
@@ -335,7 +338,8 @@ pl_admin_create(struct pl_req *rq, const struct pl_admin_in *in, int64_t *id)
 	uint64_t    tid = 0, uid = 0;
 	enum pl_err er;
 
-	if ((er = pl_user_email_free(rq, db, in->email)) != PL_OK)
+	if ((er = pl_user_email_free(db, rq->arena, in->email, &rq->errs)) !=
+	    PL_OK)
 		return er;
 	if ((er = pl_db_begin(db)) != PL_OK)
 		return er;
@@ -356,7 +360,7 @@ pl_admin_create(struct pl_req *rq, const struct pl_admin_in *in, int64_t *id)
 	         pl_arena_printf(rq->arena, "Admin %s <%s> of %s", name,
 	             in->email, in->company))) != PL_OK)
 		goto out;
-	if ((er = pl_user_invite(rq, db, (int64_t)uid, in->email, name,
+	if ((er = pl_user_invite(db, rq->arena, (int64_t)uid, in->email, name,
 	         inviter_name(rq))) != PL_OK)
 		goto out;
 	er = pl_db_commit(db);
@@ -365,7 +369,7 @@ out:
 		pl_db_rollback(db);
 		/* Someone took the address since the check. */
 		if (er == PL_ECONFLICT)
-			pl_user_email_taken(rq);
+			pl_user_email_taken(&rq->errs);
 		return er;
 	}
 	pl_notify_wake(PL_OUTBOX_KEY);
@@ -462,8 +466,8 @@ pl_admin_set_blocked(struct pl_req *rq, int64_t id, bool blocked)
 	if ((er = twilio_subaccount_set_suspended(rq, db, tid, blocked)) !=
 	    PL_OK)
 		goto out;
-	if ((er = pl_audit(db, &rq->who, tid, blocked ? "block" : "unblock", "admin",
-	         id,
+	if ((er = pl_audit(db, &rq->who, tid, blocked ? "block" : "unblock",
+	         "admin", id,
 	         pl_arena_printf(rq->arena, "Admin %s %s <%s> of %s",
 	             pl_row_str(&row, 2), pl_row_str(&row, 3),
 	             pl_row_str(&row, 4), pl_row_str(&row, 5)))) != PL_OK)
@@ -473,5 +477,27 @@ pl_admin_set_blocked(struct pl_req *rq, int64_t id, bool blocked)
 out:
 	if (er != PL_OK)
 		pl_db_rollback(db);
+	return er;
+}
+
+enum pl_err
+pl_admin_tenant(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t admin_id, int64_t *tenant_id)
+{
+	struct pl_row row;
+	enum pl_err   er;
+
+	if (who->role != PL_ROLE_SUPER) {
+		/* Only the super admin names an admin; others have their own
+		 * tenant, and any other admin is none of their business. */
+		if (who->role != PL_ROLE_ADMIN || admin_id != who->user_id)
+			return PL_ENOTFOUND;
+		*tenant_id = who->tenant_id;
+		return PL_OK;
+	}
+	er = pl_db_one(db, a, &pl_admin_sql, ADM_TENANT_OF,
+	    PL_ARGS(PL_I64(admin_id)), &row);
+	if (er == PL_OK)
+		*tenant_id = pl_row_i64(&row, 0);
 	return er;
 }

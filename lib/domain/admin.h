@@ -10,10 +10,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "actor.h"
 #include "db.h"
 #include "err.h"
 
 struct json_object;
+struct pl_arena;
 struct pl_list;
 struct pl_req;
 
@@ -93,6 +95,14 @@ enum pl_err pl_admin_get(struct pl_req *rq, int64_t id, struct pl_admin *a);
  */
 enum pl_err pl_admin_list(
     struct pl_req *rq, const struct pl_list *l, struct json_object **items);
+
+/*
+ * The tenant of an admin named by id (admin_id in forms, filters and the
+ * API): for the super admin, any admin's; for an admin, only its own id.
+ * PL_OK, or PL_ENOTFOUND (no such admin, or not who's business).
+ */
+enum pl_err pl_admin_tenant(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t admin_id, int64_t *tenant_id);
 
 /*
  * The admin as a new JSON object: {id, first_name, last_name, email,

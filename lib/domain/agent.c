@@ -17,6 +17,7 @@
 #include "agent.h"
 #include "arena.h"
 #include "ident.h"
+#include "admin.h"
 #include "audit.h"
 #include "buf.h"
 #include "db.h"
@@ -158,7 +159,7 @@ static const char *const stmts[AG__MAX] = {
 };
 
 const struct pl_sqlset pl_agent_sql = { "agent", stmts, AG__MAX,
-	{ &pl_audit_sql, &pl_user_sql } };
+	{ &pl_admin_sql, &pl_audit_sql, &pl_user_sql } };
 
 /* In the order of AG_SORTED. */
 const char *const pl_agent_sorts[] = { "name", "email", "created", NULL };
@@ -343,7 +344,7 @@ pl_agent_admin_input(struct pl_req *rq, int64_t *admin_id, int64_t *tenant_id)
 			    "Choose the admin this agent works for.");
 		*admin_id = rq->sess->user_id;
 	}
-	er = pl_admin_tenant(rq, *admin_id, tenant_id);
+	er = pl_admin_tenant(pl_req_db(rq), rq->arena, &rq->who, *admin_id, tenant_id);
 	if (er == PL_ENOTFOUND)
 		pl_in_fail(rq, "admin_id", "Admin not found.");
 	return er;
@@ -629,7 +630,7 @@ pl_agent_create(struct pl_req *rq, int64_t tenant_id,
 		return er;
 	if ((er = depts_check(rq, db, tenant_id, in, NULL, 0, &names)) != PL_OK)
 		goto out;
-	er = pl_user_email_free(rq, db, in->email);
+	er = pl_user_email_free(db, rq->arena, in->email, &rq->errs);
 	if (er == PL_OK)
 		er = pl_db_exec(db, &pl_agent_sql, AG_INSERT,
 		    PL_ARGS(PL_I64(tenant_id), PL_STR(role_of(in)),
@@ -638,13 +639,13 @@ pl_agent_create(struct pl_req *rq, int64_t tenant_id,
 		        PL_STR(pl_phone_e164(rq->arena, in->phone))),
 		    NULL, &uid);
 	if (er == PL_ECONFLICT)
-		pl_user_email_taken(rq); /* also when the key refused */
+		pl_user_email_taken(&rq->errs); /* also when the key refused */
 	if (er != PL_OK)
 		goto out;
 	if ((er = members_write(db, tenant_id, (int64_t)uid, in, NULL, 0)) !=
 	    PL_OK)
 		goto out;
-	if ((er = pl_user_invite(rq, db, (int64_t)uid, in->email, name,
+	if ((er = pl_user_invite(db, rq->arena, (int64_t)uid, in->email, name,
 	         pl_arena_printf(rq->arena, "%s %s", rq->sess->first_name,
 	             rq->sess->last_name))) != PL_OK)
 		goto out;

@@ -33,7 +33,8 @@ static const char *const stmts[A__MAX] = {
 	[A_TENANT] = A_COLS
 	" WHERE a.tenant_id = ? ORDER BY a.id DESC"
 	" LIMIT ? OFFSET ?",
-	[A_ADMIN] = "SELECT tenant_id FROM users WHERE id = ? AND role = 'admin'",
+	[A_ADMIN] =
+	    "SELECT tenant_id FROM users WHERE id = ? AND role = 'admin'",
 };
 
 const struct pl_sqlset pl_audit_sql = { "audit", stmts, A__MAX };
@@ -106,13 +107,13 @@ pl_audit_page(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	*n = 0;
 	if ((er = scope(db, a, who, admin_id, &tid)) != PL_OK)
 		return er;
-	er = tid != 0 ? pl_db_all(db, a, &pl_audit_sql, A_TENANT,
-	                    PL_ARGS(PL_I64(tid), PL_I64(l->limit + 1),
-	                        PL_I64(l->offset)),
-	                    &rows)
-	              : pl_db_all(db, a, &pl_audit_sql, A_ALL,
-	                    PL_ARGS(PL_I64(l->limit + 1), PL_I64(l->offset)),
-	                    &rows);
+	er = tid != 0
+	         ? pl_db_all(db, a, &pl_audit_sql, A_TENANT,
+	               PL_ARGS(PL_I64(tid), PL_I64(l->limit + 1),
+	                   PL_I64(l->offset)),
+	               &rows)
+	         : pl_db_all(db, a, &pl_audit_sql, A_ALL,
+	               PL_ARGS(PL_I64(l->limit + 1), PL_I64(l->offset)), &rows);
 	if (er != PL_OK)
 		return er;
 	*v = pl_arena_array(a, rows.n ? rows.n : 1, sizeof(**v));

@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "arena.h"
+#include "admin.h"
 #include "audit.h"
 #include "db.h"
 #include "dept.h"
@@ -158,7 +159,7 @@ static const char *const dept_stmts[D__MAX] = {
 };
 
 const struct pl_sqlset pl_dept_sql = { "dept", dept_stmts, D__MAX,
-	{ &pl_audit_sql, &pl_user_sql } };
+	{ &pl_admin_sql, &pl_audit_sql, &pl_user_sql } };
 
 /* In the order of the list statements above ("created" is index 1). */
 const char *const pl_dept_sorts[] = { "name", "created", "agents", NULL };
@@ -333,7 +334,7 @@ pl_dept_tenant(struct pl_req *rq, int64_t admin_id, int64_t *tenant_id)
 		*tenant_id = rq->sess->tenant_id;
 		return PL_OK;
 	}
-	return pl_admin_tenant(rq, admin_id, tenant_id);
+	return pl_admin_tenant(pl_req_db(rq), rq->arena, &rq->who, admin_id, tenant_id);
 }
 
 static void
@@ -423,7 +424,7 @@ pl_dept_update(
 	enum pl_err   er;
 
 	if (in->admin_id != 0) {
-		if ((er = pl_admin_tenant(rq, in->admin_id, &tid)) != PL_OK)
+		if ((er = pl_admin_tenant(pl_req_db(rq), rq->arena, &rq->who, in->admin_id, &tid)) != PL_OK)
 			return er;
 		if (tid != d->tenant_id)
 			return pl_in_fail(rq, "admin_id",

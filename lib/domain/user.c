@@ -36,7 +36,6 @@ enum {
 	U_TOKEN_USE_ALL,
 	U_SUPER,
 	U_EMAIL_TAKEN,
-	U_ADMIN_TENANT,
 	U_TARGET,
 	U__MAX
 };
@@ -93,15 +92,12 @@ static const char *const stmts[U__MAX] = {
 	    " WHERE user_id = ? AND used_at IS NULL",
 	[U_SUPER] = "SELECT id FROM users WHERE role = 'super_admin' LIMIT 1",
 	[U_EMAIL_TAKEN] = "SELECT id FROM users WHERE email = ?",
-	[U_ADMIN_TENANT] =
-	    "SELECT tenant_id FROM users WHERE id = ? AND role = 'admin'",
 };
 
 const struct pl_sqlset pl_user_sql = { "user", stmts, U__MAX,
 	{ &pl_audit_sql } };
 
 static const char *const wrong = "Wrong e-mail or password.";
-
 
 static enum pl_err
 fail_count(struct pl_req *rq, const char *kind, const char *key, int64_t *n)
@@ -189,7 +185,7 @@ pl_user_signup(struct pl_req *rq, const char *first_name, const char *last_name,
 	uint64_t      tid = 0, id = 0;
 	enum pl_err   er;
 
-	if ((er = pl_user_email_free(rq, db, norm)) != PL_OK)
+	if ((er = pl_user_email_free(db, rq->arena, norm, &rq->errs)) != PL_OK)
 		return er;
 	if ((er = pl_pw_hash(password, hash)) != PL_OK)
 		return er;
@@ -227,7 +223,7 @@ out:
 	if (er != PL_OK)
 		pl_db_rollback(db);
 	if (er == PL_ECONFLICT)
-		return pl_user_email_taken(rq);
+		return pl_user_email_taken(&rq->errs);
 	if (er == PL_OK) {
 		pl_notify_wake(PL_OUTBOX_KEY);
 		*uid = (int64_t)id;
@@ -236,49 +232,49 @@ out:
 }
 
 enum pl_err
-pl_user_email_taken(struct pl_req *rq)
+pl_user_email_taken(struct pl_errs *fe)
 {
-	pl_in_fail(rq, "email", "An account with this e-mail already exists.");
+	pl_errs_add(fe, "email", "An account with this e-mail already exists.");
 	return PL_ECONFLICT;
 }
 
 enum pl_err
-pl_user_email_free(struct pl_req *rq, struct pl_db *db, const char *email)
+pl_user_email_free(
+    struct pl_db *db, struct pl_arena *a, const char *email, struct pl_errs *fe)
 {
 	struct pl_row row;
 	enum pl_err   er;
 
-	er = pl_db_one(db, rq->arena, &pl_user_sql, U_EMAIL_TAKEN,
-	    PL_ARGS(PL_STR(email)), &row);
+	er = pl_db_one(
+	    db, a, &pl_user_sql, U_EMAIL_TAKEN, PL_ARGS(PL_STR(email)), &row);
 	if (er == PL_OK)
-		return pl_user_email_taken(rq);
+		return pl_user_email_taken(fe);
 	return er == PL_ENOTFOUND ? PL_OK : er;
 }
 
 /* Insert a token and queue its mail; inside the caller's transaction. */
 static enum pl_err
-token_mail(struct pl_req *rq, struct pl_db *db, int64_t uid,
+token_mail(struct pl_db *db, struct pl_arena *a, int64_t uid,
     const char *purpose, long seconds, const char *email, const char *name,
     const char *subject, const char *intro, const char *path)
 {
-	char       *tok = pl_token_new(rq->arena);
+	char       *tok = pl_token_new(a);
 	enum pl_err er;
 	const char *link;
 
 	er = pl_db_exec(db, &pl_user_sql, U_TOKEN_INSERT,
-	    PL_ARGS(PL_STR(pl_sha256_hex(rq->arena, tok, strlen(tok))),
-	        PL_I64(uid), PL_STR(purpose), PL_I64(seconds)),
+	    PL_ARGS(PL_STR(pl_sha256_hex(a, tok, strlen(tok))), PL_I64(uid),
+	        PL_STR(purpose), PL_I64(seconds)),
 	    NULL, NULL);
 	if (er != PL_OK)
 		return er;
 	/* Tokens are base64url: safe in a query string as they are. */
-	link = pl_arena_printf(
-	    rq->arena, "%s%s?token=%s", pl_cfg()->base_url, path, tok);
-	return pl_outbox_mail(db, rq->arena,
-	    pl_arena_printf(
-	        rq->arena, "%s:%lld:%.16s", purpose, (long long)uid, tok),
+	link =
+	    pl_arena_printf(a, "%s%s?token=%s", pl_cfg()->base_url, path, tok);
+	return pl_outbox_mail(db, a,
+	    pl_arena_printf(a, "%s:%lld:%.16s", purpose, (long long)uid, tok),
 	    email, name, subject,
-	    pl_arena_printf(rq->arena,
+	    pl_arena_printf(a,
 	        "Hello %s,\n\n%s\n\n%s\n\n"
 	        "The link works once. If you did not ask for this, you can"
 	        " ignore this message.\n\n-- Parley\n",
@@ -303,8 +299,8 @@ pl_user_forgot(struct pl_req *rq, const char *email)
 		return er;
 	if ((er = pl_db_begin(db)) != PL_OK)
 		return er;
-	er = token_mail(rq, db, pl_row_i64(&row, 0), "reset", PL_RESET_SECONDS,
-	    norm,
+	er = token_mail(db, rq->arena, pl_row_i64(&row, 0), "reset",
+	    PL_RESET_SECONDS, norm,
 	    pl_arena_printf(
 	        rq->arena, "%s %s", pl_row_str(&row, 5), pl_row_str(&row, 6)),
 	    "Reset your Parley password",
@@ -322,12 +318,12 @@ pl_user_forgot(struct pl_req *rq, const char *email)
 }
 
 enum pl_err
-pl_user_invite(struct pl_req *rq, struct pl_db *db, int64_t uid,
+pl_user_invite(struct pl_db *db, struct pl_arena *a, int64_t uid,
     const char *email, const char *name, const char *inviter)
 {
-	return token_mail(rq, db, uid, "invite", PL_INVITE_SECONDS, email, name,
+	return token_mail(db, a, uid, "invite", PL_INVITE_SECONDS, email, name,
 	    "Your Parley account",
-	    pl_arena_printf(rq->arena,
+	    pl_arena_printf(a,
 	        "%s created a Parley account for you (user id: %s). Open"
 	        " this link within seven days to set your password:",
 	        inviter, email),
@@ -362,8 +358,9 @@ password_event(struct pl_req *rq, struct pl_db *db, int64_t uid)
 	struct json_object *d = json_object_new_object();
 
 	json_object_object_add(d, "user_id", json_object_new_int64(uid));
-	if (pl_event_publish(db, rq->arena, pl_stream(rq->arena, PL_STREAM_USER, uid),
-	        "PASSWORD_CHANGED", d) != PL_OK)
+	if (pl_event_publish(db, rq->arena,
+	        pl_stream(rq->arena, PL_STREAM_USER, uid), "PASSWORD_CHANGED",
+	        d) != PL_OK)
 		pl_warn(
 		    "user %lld: password event not published", (long long)uid);
 	json_object_put(d);
@@ -474,7 +471,8 @@ pl_user_password_change(
 		return er;
 	if ((er = pl_db_exec(db, &pl_user_sql, U_SET_PASSWORD,
 	         PL_ARGS(PL_STR(hash), PL_I64(uid)), NULL, NULL)) != PL_OK ||
-	    (er = pl_ident_end_sessions(db, uid, rq->sess->session_id)) != PL_OK)
+	    (er = pl_ident_end_sessions(db, uid, rq->sess->session_id)) !=
+	        PL_OK)
 		goto out;
 	er = pl_db_commit(db);
 out:
@@ -512,28 +510,6 @@ pl_user_seed_super(struct pl_db *db, struct pl_arena *a, const char *email,
 }
 
 enum pl_err
-pl_admin_tenant(struct pl_req *rq, int64_t admin_id, int64_t *tenant_id)
-{
-	struct pl_row row;
-	enum pl_err   er;
-
-	if (rq->sess->role != PL_ROLE_SUPER) {
-		/* Only the super admin names an admin; others have their own
-		 * tenant, and any other admin is none of their business. */
-		if (rq->sess->role != PL_ROLE_ADMIN ||
-		    admin_id != rq->sess->user_id)
-			return PL_ENOTFOUND;
-		*tenant_id = rq->sess->tenant_id;
-		return PL_OK;
-	}
-	er = pl_db_one(pl_req_db(rq), rq->arena, &pl_user_sql, U_ADMIN_TENANT,
-	    PL_ARGS(PL_I64(admin_id)), &row);
-	if (er == PL_OK)
-		*tenant_id = pl_row_i64(&row, 0);
-	return er;
-}
-
-enum pl_err
 pl_sess_emulate(struct pl_req *rq, struct pl_resp *rs, int64_t target)
 {
 	const struct pl_sess *s = rq->sess;
@@ -544,7 +520,8 @@ pl_sess_emulate(struct pl_req *rq, struct pl_resp *rs, int64_t target)
 	enum pl_err           er;
 
 	if (s->bearer) {
-		pl_in_fail(rq, NULL, "Acting as another user needs a browser session.");
+		pl_in_fail(rq, NULL,
+		    "Acting as another user needs a browser session.");
 		return PL_EPERM;
 	}
 	if (s->real_user_id != 0) {
@@ -572,7 +549,8 @@ pl_sess_emulate(struct pl_req *rq, struct pl_resp *rs, int64_t target)
 	if ((er = pl_db_begin(db)) != PL_OK)
 		return er;
 	if ((er = pl_sess_start(rq, rs, target, actor)) == PL_OK)
-		er = pl_audit(db, &rq->who, tid, "emulation_start", "user", target,
+		er = pl_audit(db, &rq->who, tid, "emulation_start", "user",
+		    target,
 		    pl_arena_printf(rq->arena, "acting as %s %s",
 		        pl_row_str(&row, 2), pl_row_str(&row, 3)));
 	if (er == PL_OK)
@@ -595,10 +573,10 @@ pl_sess_emulate_stop(struct pl_req *rq, struct pl_resp *rs)
 	}
 	if ((er = pl_db_begin(db)) != PL_OK)
 		return er;
-	er =
-	    pl_audit(db, &rq->who, s->tenant_id, "emulation_stop", "user", s->user_id,
-	        pl_arena_printf(rq->arena, "stopped acting as %s %s",
-	            s->first_name, s->last_name));
+	er = pl_audit(db, &rq->who, s->tenant_id, "emulation_stop", "user",
+	    s->user_id,
+	    pl_arena_printf(rq->arena, "stopped acting as %s %s", s->first_name,
+	        s->last_name));
 	/* A new session of one's own: the emulated one ends. */
 	if (er == PL_OK)
 		er = pl_sess_start(rq, rs, s->real_user_id, 0);

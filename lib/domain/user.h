@@ -57,11 +57,11 @@ enum pl_err pl_user_signup(struct pl_req *rq, const char *first_name,
  * insert; the unique key stays the real guard. PL_OK when free;
  * PL_ECONFLICT with the error recorded on "email" when some user has it.
  */
-enum pl_err pl_user_email_free(
-    struct pl_req *rq, struct pl_db *db, const char *email);
+enum pl_err pl_user_email_free(struct pl_db *db, struct pl_arena *a,
+    const char *email, struct pl_errs *fe);
 /* Record that the e-mail is taken (when the unique key refused an insert);
  * returns PL_ECONFLICT. */
-enum pl_err pl_user_email_taken(struct pl_req *rq);
+enum pl_err pl_user_email_taken(struct pl_errs *fe);
 
 /* Queue a reset link for this address if an active account has it; the
  * caller answers the same either way. */
@@ -74,7 +74,7 @@ enum pl_err pl_user_token_use(
     struct pl_req *rq, const char *token, const char *password, int64_t *uid);
 /* Create a single-use set-password link for uid (inside the caller's
  * transaction) and queue it by e-mail. For invitations (issue 3). */
-enum pl_err pl_user_invite(struct pl_req *rq, struct pl_db *db, int64_t uid,
+enum pl_err pl_user_invite(struct pl_db *db, struct pl_arena *a, int64_t uid,
     const char *email, const char *name, const char *inviter);
 
 enum pl_err pl_user_get(struct pl_req *rq, int64_t uid, struct pl_user *u);
@@ -92,14 +92,6 @@ enum pl_err pl_user_seed_super(struct pl_db *db, struct pl_arena *a,
     const char *email, const char *password, int *created);
 
 /*
- * The tenant of an admin named by id (admin_id in forms and the API): for
- * the super admin, any admin's; for an admin, only its own id. PL_OK, or
- * PL_ENOTFOUND (no such admin, or not the caller's business).
- */
-enum pl_err pl_admin_tenant(
-    struct pl_req *rq, int64_t admin_id, int64_t *tenant_id);
-
-/*
  * Act as another user: the super admin as any admin or agent, an admin as
  * its own agents. A new session (user_id = target, real_user_id = the
  * actor) replaces the current one; audited. PL_ENOTFOUND for a target the
@@ -111,6 +103,5 @@ enum pl_err pl_sess_emulate(
     struct pl_req *rq, struct pl_resp *rs, int64_t target);
 /* Back to oneself: a new session of the real user; audited. */
 enum pl_err pl_sess_emulate_stop(struct pl_req *rq, struct pl_resp *rs);
-
 
 #endif

@@ -25,7 +25,8 @@ main(int argc, char *argv[])
 		.threads = 2000,
 		.stack_kb = 128,
 		.longpoll = true,
-		.auth_cache = true, /* every delivery is followed by a new poll */
+		.auth_cache =
+		    true, /* every delivery is followed by a new poll */
 	};
 
 	return pl_app_main(&app, argc, argv);
@@ -42,7 +43,8 @@ streams_of(struct pl_req *rq, const char **skeys)
 
 	skeys[n++] = pl_stream(rq->arena, PL_STREAM_USER, s->user_id);
 	if (s->tenant_id != 0)
-		skeys[n++] = pl_stream(rq->arena, PL_STREAM_TENANT, s->tenant_id);
+		skeys[n++] =
+		    pl_stream(rq->arena, PL_STREAM_TENANT, s->tenant_id);
 	else
 		skeys[n++] = pl_stream(rq->arena, PL_STREAM_PLATFORM, 0);
 	return n;
@@ -91,8 +93,8 @@ events_get(struct pl_req *rq, struct pl_resp *rs)
 		/* The request holds no connection while it waits. */
 		pl_req_db_release(rq);
 		er = pl_events_wait(pl_pool(), rq->arena, &c,
-		    pl_now_ms() + secs * 1000, MAX_EVENTS, client_gone, rq,
-		    &ev, &nev);
+		    pl_now_ms() + secs * 1000, MAX_EVENTS, client_gone, rq, &ev,
+		    &nev);
 		if (er != PL_OK)
 			return er;
 	}

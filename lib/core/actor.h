@@ -30,8 +30,7 @@ pl_actor_real(const struct pl_actor *who)
 static inline const char *
 pl_actor_real_name(const struct pl_actor *who)
 {
-	return who->real_user_id && who->real_name ? who->real_name
-	                                           : who->name;
+	return who->real_user_id && who->real_name ? who->real_name : who->name;
 }
 
 #endif

@@ -16,7 +16,6 @@
 #include "pl_json.h"
 #include "log.h"
 #include "notify.h"
-#include "proc.h"
 
 enum {
 	E_BUMP,
@@ -326,8 +325,8 @@ pl_events_poll(struct pl_dbpool *pool, struct pl_arena *a, struct pl_cursor *c,
 		for (;;) {
 			g = atomic_load(&e->gen);
 			pthread_rwlock_rdlock(&e->lk);
-			ok = ec_answer(e, a, c->skey[i], vers[i],
-			    &c->seq[i], max, &ev, &n);
+			ok = ec_answer(e, a, c->skey[i], vers[i], &c->seq[i],
+			    max, &ev, &n);
 			pthread_rwlock_unlock(&e->lk);
 			if (ok)
 				break;
@@ -417,7 +416,7 @@ pl_events_wait(struct pl_dbpool *pool, struct pl_arena *a, struct pl_cursor *c,
 		if ((er = pl_events_poll(pool, a, c, vals, max, out, nout)) !=
 		    PL_OK)
 			return er;
-		if (*nout > 0 || pl_stopping())
+		if (*nout > 0 || pl_notify_stopped())
 			return PL_OK;
 		/* Parked: no connection, query, lock or transaction held;
 		 * every few seconds only a look at whether the client is
@@ -429,7 +428,7 @@ pl_events_wait(struct pl_dbpool *pool, struct pl_arena *a, struct pl_cursor *c,
 				until = deadline_ms;
 			if (pl_notify_wait(slots, vals, c->n, until))
 				break; /* a counter moved: look again */
-			if (pl_now_ms() >= deadline_ms || pl_stopping())
+			if (pl_now_ms() >= deadline_ms || pl_notify_stopped())
 				return PL_OK;
 			if (gone != NULL && gone(arg))
 				return PL_EHUP;
@@ -455,5 +454,6 @@ pl_stream(struct pl_arena *a, enum pl_stream_kind k, int64_t id)
 		pl_die("events: no stream kind %d", (int)k);
 	if (!stream_kinds[k].has_id)
 		return stream_kinds[k].prefix;
-	return pl_arena_printf(a, "%s-%lld", stream_kinds[k].prefix, (long long)id);
+	return pl_arena_printf(
+	    a, "%s-%lld", stream_kinds[k].prefix, (long long)id);
 }

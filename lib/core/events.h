@@ -92,7 +92,8 @@ typedef int pl_events_gone_fn(void *arg);
  * (pl_now_ms clock) for the first. While nothing is there it holds no
  * connection, query, lock or transaction: it sleeps on the streams' notify
  * counters, and every PL_EVENTS_SLICE_MS asks gone(arg) (may be NULL).
- * PL_OK with *nout events (0 at the deadline or when the process stops),
+ * PL_OK with *nout events (0 at the deadline or when the process stops:
+ * pl_notify_stop),
  * PL_EHUP when gone() said so, or a database error.
  */
 enum pl_err pl_events_wait(struct pl_dbpool *pool, struct pl_arena *a,

@@ -179,6 +179,12 @@ pl_notify_wake(const char *key)
 	syscall(SYS_futex, w, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
+int
+pl_notify_stopped(void)
+{
+	return atomic_load(&stop_word) != 0;
+}
+
 void
 pl_notify_stop(void)
 {

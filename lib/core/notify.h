@@ -41,8 +41,10 @@ int pl_notify_wait(
     const uint32_t *slots, const uint32_t *vals, size_t n, int64_t deadline_ms);
 /* Bump a key's slot and wake its waiters in every process. */
 void pl_notify_wake(const char *key);
-/* Wake every waiter of this process (graceful stop). */
+/* Wake every waiter of this process (graceful stop); from then on waits
+ * return at once and pl_notify_stopped() is true. */
 void pl_notify_stop(void);
+int  pl_notify_stopped(void);
 /* CLOCK_MONOTONIC in milliseconds. */
 int64_t pl_now_ms(void);
 

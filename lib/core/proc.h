@@ -19,8 +19,8 @@ struct pl_dbpool;
  * the notify area. dbconns 0: the configured pool size. Returns 0, or
  * non-zero with the reason logged.
  */
-int pl_proc_boot(const char *name, const struct pl_sqlset *const *uses,
-    unsigned dbconns);
+int pl_proc_boot(
+    const char *name, const struct pl_sqlset *const *uses, unsigned dbconns);
 void pl_proc_shutdown(void);
 
 /* Valid between pl_proc_boot and pl_proc_shutdown. */

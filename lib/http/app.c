@@ -309,8 +309,8 @@ routes_print(const struct pl_app *app)
 			printf("route %s %s %s\n", methods_word(a, r->html),
 			    r->path, role);
 		if (r->api)
-			printf("route %s /api%s %s\n",
-			    methods_word(a, r->api), r->path, role);
+			printf("route %s /api%s %s\n", methods_word(a, r->api),
+			    r->path, role);
 	}
 	pl_arena_free(a);
 	return fflush(stdout) == 0 ? 0 : 1;
@@ -329,7 +329,7 @@ socket_open(const char *path)
 		pl_error("cannot listen on %s: %s", path, strerror(errno));
 		return -1;
 	}
-	const char   *group = pl_cfg()->socket_group;
+	const char *group = pl_cfg()->socket_group;
 
 	if (group != NULL) {
 		if ((gr = getgrnam(group)) == NULL ||
@@ -358,8 +358,8 @@ pl_app_main(const struct pl_app *app, int argc, char *argv[])
 	sigset_t       set;
 	size_t         started = 0, nuses = 0;
 	const struct pl_sqlset *uses[PL_MAX_USES + 2];
-	const char    *why;
-	int            c, rc = 1;
+	const char             *why;
+	int                     c, rc = 1;
 
 	the_app = app;
 	if ((why = pl_route_check(app->routes, app->nroutes)) != NULL) {

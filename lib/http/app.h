@@ -19,11 +19,11 @@ struct pl_app {
 	size_t   stack_kb; /* thread stack size; 0: 256 */
 	bool     longpoll; /* its requests park (nginx: long read timeout,
 	                    * no buffering) */
-	bool auth_cache; /* cache bearer identities (id, role, tenant) in the
-	                  * process, exact through revocation counters: for an
-	                  * executable that answers each client again and
-	                  * again, like the long-poll one; names and e-mail are
-	                  * then not filled in */
+	bool auth_cache;   /* cache bearer identities (id, role, tenant) in the
+	                    * process, exact through revocation counters: for an
+	                    * executable that answers each client again and
+	                    * again, like the long-poll one; names and e-mail are
+	                    * then not filled in */
 };
 
 /*

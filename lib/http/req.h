@@ -39,11 +39,11 @@ struct pl_req {
 	struct pl_arena          *arena;
 	const struct pl_app      *app;
 	const struct pl_tmpl_set *tmpl; /* the loaded templates */
-	bool auth_cache; /* the executable caches bearer identities */
-	void                  *fcgi; /* FCGX_Request *, for app.c only */
-	unsigned               method;
-	const char            *path;
-	bool                   api; /* path starts with /api/ */
+	bool        auth_cache; /* the executable caches bearer identities */
+	void       *fcgi;       /* FCGX_Request *, for app.c only */
+	unsigned    method;
+	const char *path;
+	bool        api; /* path starts with /api/ */
 	const struct pl_route *route;
 	struct pl_params       params;
 	struct pl_kvlist       query;
@@ -55,10 +55,10 @@ struct pl_req {
 	struct pl_sess        *sess; /* NULL when signed out */
 	struct pl_actor        who;  /* the session as the domain sees it
 	                              * (all 0 when signed out) */
-	const char            *pre;  /* signed-out visitor's CSRF seed */
-	struct pl_errs         errs; /* what was wrong, field by field */
-	struct pl_db          *db_;  /* use pl_req_db() */
-	int64_t                now;       /* seconds since the epoch */
+	const char    *pre;          /* signed-out visitor's CSRF seed */
+	struct pl_errs errs;         /* what was wrong, field by field */
+	struct pl_db  *db_;          /* use pl_req_db() */
+	int64_t        now;          /* seconds since the epoch */
 };
 
 /* Flags for pl_in_text(). */
@@ -123,7 +123,7 @@ enum pl_err pl_in_check(const struct pl_req *rq);
  * local path under prefix ("/admins" or "/admins?..."), percent-encoded
  * query only; anything else, or nothing, gives fallback.
  */
-const char *pl_in_back(const char *back, const char *prefix,
-    const char *fallback);
+const char *pl_in_back(
+    const char *back, const char *prefix, const char *fallback);
 
 #endif

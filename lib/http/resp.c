@@ -145,8 +145,8 @@ flash_value(struct pl_arena *a, const char *text)
 
 	if (n > FLASH_MAX)
 		pl_die("resp: a flash text over %d bytes", FLASH_MAX);
-	pl_hmac_sha256(pl_cfg()->flash_key, sizeof(pl_cfg()->flash_key), text,
-	    n, mac);
+	pl_hmac_sha256(
+	    pl_cfg()->flash_key, sizeof(pl_cfg()->flash_key), text, n, mac);
 	return pl_arena_printf(a, "%s.%s", pl_b64url_encode(a, text, n),
 	    pl_b64url_encode(a, mac, 16));
 }
@@ -164,8 +164,8 @@ flash_text(struct pl_arena *a, const char *v)
 	    pl_b64url_decode(a, dot + 1, strlen(dot + 1), &got, &gn) != PL_OK ||
 	    gn != 16)
 		return NULL;
-	pl_hmac_sha256(pl_cfg()->flash_key, sizeof(pl_cfg()->flash_key), text,
-	    n, mac);
+	pl_hmac_sha256(
+	    pl_cfg()->flash_key, sizeof(pl_cfg()->flash_key), text, n, mac);
 	if (!pl_ct_equal(mac, 16, got, gn) ||
 	    !pl_utf8_valid((const char *)text, n) ||
 	    memchr(text, '\0', n) != NULL)
@@ -224,7 +224,8 @@ form_values(const struct pl_req *rq, const struct pl_resp *rs)
 
 	/* XXX transitional: the data's own fields, until every handler says
 	 * what its form starts from with pl_resp_form. */
-	if (rs->data != NULL && json_object_is_type(rs->data, json_type_object)) {
+	if (rs->data != NULL &&
+	    json_object_is_type(rs->data, json_type_object)) {
 		json_object_object_foreach(rs->data, k, v)
 		{
 			if (!is_secret_field(k))
@@ -232,7 +233,8 @@ form_values(const struct pl_req *rq, const struct pl_resp *rs)
 				    o, k, json_object_get(v));
 		}
 	}
-	if (rs->form != NULL && json_object_is_type(rs->form, json_type_object)) {
+	if (rs->form != NULL &&
+	    json_object_is_type(rs->form, json_type_object)) {
 		json_object_object_foreach(rs->form, k, v)
 		{
 			if (!is_secret_field(k))
@@ -379,7 +381,8 @@ pl_resp_render(
 			    env, "success", json_object_new_boolean(0));
 			pl_json_set_str(e, "code", pl_err_code(er));
 			if (rq->errs.n > 0) {
-				pl_json_set_str(e, "field", rq->errs.v[0].field);
+				pl_json_set_str(
+				    e, "field", rq->errs.v[0].field);
 				if (msg == NULL)
 					msg = rq->errs.v[0].msg;
 				json_object_object_add(

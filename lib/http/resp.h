@@ -25,12 +25,12 @@ struct pl_resp {
 	                              * owned (pl_resp_form) */
 	struct json_object *view;    /* what only the page shows, merged
 	                              * into data for HTML; owned */
-	const char         *page;    /* template name for HTML */
-	const char         *title;
-	const char         *redirect; /* HTML: 303 See Other to here */
-	const char         *flash;    /* text to show after the redirect */
-	const char         *csrf;     /* the page's CSRF token (front line) */
-	int                 done; /* already sent (streaming); skip render */
+	const char *page;            /* template name for HTML */
+	const char *title;
+	const char *redirect; /* HTML: 303 See Other to here */
+	const char *flash;    /* text to show after the redirect */
+	const char *csrf;     /* the page's CSRF token (front line) */
+	int         done;     /* already sent (streaming); skip render */
 };
 
 /*

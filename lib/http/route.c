@@ -124,4 +124,3 @@ pl_method_list(struct pl_arena *a, unsigned m)
 		}
 	return b.p != NULL ? b.p : pl_arena_strdup(a, "");
 }
-

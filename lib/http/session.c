@@ -227,7 +227,8 @@ pl_sess_load(struct pl_req *rq, struct pl_resp *rs)
 
 	if (auth != NULL && *auth != '\0') {
 		if (strncmp(auth, "Bearer ", 7) != 0) {
-			pl_in_fail(rq, NULL, "Use Authorization: Bearer <token>.");
+			pl_in_fail(
+			    rq, NULL, "Use Authorization: Bearer <token>.");
 			return PL_EAUTH;
 		}
 		return bearer_load(rq, auth + 7);

@@ -71,7 +71,12 @@ git -C "$ROOT" ls-files -z | tar -C "$ROOT" --null --ignore-failed-read -T - -cf
 	bad "copying the tracked tree of $ROOT"
 	finish
 }
-ln -s "$ROOT/tests/node_modules" "$C/tests/node_modules"
+# A copy, not a link: the copy's ./dev must never be able to change the
+# packages of the clone that runs this test.
+cp -a "$ROOT/tests/node_modules" "$C/tests/node_modules" || {
+	bad "copying tests/node_modules"
+	finish
+}
 printf 'copied the tree to %s (%s)\n' "$C" "$(stat -c %A "$T")"
 
 # dev_up LOG [VAR=VALUE...]: ./dev up in the copy; its exit status.

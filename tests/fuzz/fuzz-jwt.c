@@ -1,4 +1,5 @@
-// sources: lib/core/jwt.c lib/core/crypto.c lib/core/arena.c lib/core/buf.c lib/core/log.c lib/core/err.c
+// sources: lib/core/jwt.c lib/core/crypto.c lib/core/arena.c lib/core/buf.c
+// lib/core/log.c lib/core/err.c
 /* fuzz-jwt.c: libFuzzer harness for the JWT verifier and base64url decoder.
  *
  * The input is tried as a compact token (which must never verify, having no

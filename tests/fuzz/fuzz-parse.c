@@ -1,4 +1,5 @@
-// sources: lib/core/parse.c lib/core/valid.c lib/core/arena.c lib/core/buf.c lib/core/log.c lib/core/err.c
+// sources: lib/core/parse.c lib/core/valid.c lib/core/arena.c lib/core/buf.c
+// lib/core/log.c lib/core/err.c
 /* fuzz-parse.c: libFuzzer harness for the request parsers and validators.
  * The first byte picks the parser, the rest is its input. Besides memory
  * errors it checks each parser's promises on success (strings NUL-free and

@@ -1,4 +1,5 @@
-// sources: lib/http/tmpl.c lib/core/escape.c lib/core/arena.c lib/core/buf.c lib/core/log.c lib/core/err.c
+// sources: lib/http/tmpl.c lib/core/escape.c lib/core/arena.c lib/core/buf.c
+// lib/core/log.c lib/core/err.c
 /* fuzz-tmpl.c: libFuzzer harness for the template compiler and renderer.
  * The input is compiled with pl_tmpl_add() next to two fixed partials and,
  * if it loads, rendered against a fixed JSON object. */

@@ -22,7 +22,8 @@ static const struct pl_route routes[] = {
 	{ "/login", h, PL_ROLE_PUBLIC, .html = PL_GET | PL_POST },
 	{ "/admins", h, PL_ROLE_SUPER, .html = PL_GET, .api = PL_GET },
 	{ "/admins", h, PL_ROLE_SUPER, .html = PL_POST, .api = PL_POST },
-	{ "/admins/:id", h, PL_ROLE_SUPER, .html = PL_GET, .api = PL_GET | PL_PUT },
+	{ "/admins/:id", h, PL_ROLE_SUPER, .html = PL_GET,
+	    .api = PL_GET | PL_PUT },
 	{ "/admins/:id/block", h, PL_ROLE_SUPER, .api = PL_POST },
 	{ "/a/:x/b/:y", h, PL_ROLE_AGENT, .html = PL_GET },
 	{ "/auth/me", h, PL_ROLE_AGENT, .api = PL_GET },
@@ -77,9 +78,9 @@ main(void)
 	bool             api;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct pl_route *r = pl_route_match(routes,
-		    sizeof(routes) / sizeof(routes[0]), cases[i].method,
-		    cases[i].path, a, &p, &api, &allowed);
+		const struct pl_route *r =
+		    pl_route_match(routes, sizeof(routes) / sizeof(routes[0]),
+		        cases[i].method, cases[i].path, a, &p, &api, &allowed);
 
 		T_INT(r ? r - routes : -1, cases[i].route, cases[i].path);
 		T_INT(api, cases[i].api, cases[i].path);
@@ -121,8 +122,8 @@ main(void)
 		};
 		const char *why;
 
-		T_OK(pl_route_check(routes, sizeof(routes) / sizeof(routes[0])) ==
-		        NULL,
+		T_OK(pl_route_check(
+		         routes, sizeof(routes) / sizeof(routes[0])) == NULL,
 		    "good table passes");
 		why = pl_route_check(no_role, 1);
 		T_OK(why != NULL && strstr(why, "role") != NULL, "no role");

@@ -16,9 +16,19 @@ on_signal(int sig)
 	pl_proc_stop();
 }
 
+#define BATCH 50
+
 int
 main(int argc, char *argv[])
 {
+	/* The kinds of side effects, and who carries each out. */
+	const struct {
+		const char       *kind;
+		pl_outbox_sender *send;
+		const void       *arg;
+	} kinds[] = {
+		{ "email", pl_outbox_mailer, pl_cfg() },
+	};
 	struct pl_arena *a;
 	struct pl_db    *db;
 	uint32_t         slot = pl_notify_slot(PL_OUTBOX_KEY), val;
@@ -35,21 +45,38 @@ main(int argc, char *argv[])
 	if (pl_proc_boot("worker", NULL, 1) != 0)
 		return 1;
 	a = pl_arena_new(0);
-	pl_info("worker started");
+	/* What a worker killed mid-send left claimed goes again now. */
+	db = pl_db_get(pl_pool());
+	{
+		size_t n = 0;
+
+		if (pl_outbox_reclaim(db, a, &n) == PL_OK && n > 0)
+			pl_info(
+			    "worker: took back %zu items a stopped worker"
+			    " had claimed",
+			    n);
+	}
+	pl_db_put(pl_pool(), db);
+	pl_info("worker started as %s", pl_outbox_owner());
 	while (!pl_stopping()) {
-		size_t      sent = 0;
+		size_t      done = 0, busy = 0;
 		enum pl_err er;
 
 		pl_notify_snapshot(&slot, 1, &val);
 		db = pl_db_get(pl_pool());
-		er = pl_outbox_run(db, a, pl_cfg(), 50, &sent);
+		for (size_t k = 0; k < PL_NITEMS(kinds); k++) {
+			er = pl_outbox_run(db, a, kinds[k].kind, BATCH,
+			    kinds[k].send, kinds[k].arg, &done);
+			pl_arena_reset(a);
+			if (er != PL_OK)
+				rc = 1;
+			if (done == BATCH)
+				busy = 1;
+		}
 		pl_db_put(pl_pool(), db);
-		pl_arena_reset(a);
-		if (er != PL_OK)
-			rc = 1;
 		if (once)
 			break;
-		if (sent == 50)
+		if (busy)
 			continue; /* more may be waiting */
 		pl_notify_wait(&slot, &val, 1, pl_now_ms() + 5000);
 	}

@@ -16,12 +16,13 @@ enum {
 };
 
 #define A_COLS                                                                 \
-	"SELECT a.id, COALESCE(a.tenant_id, 0), a.actor_id,"                   \
+	"SELECT a.id, COALESCE(a.tenant_id, 0), COALESCE(a.actor_id, 0),"      \
 	" COALESCE(a.acting_as_id, 0), a.action, a.target_type,"               \
 	" COALESCE(a.target_id, 0), a.summary, a.created_at,"                  \
-	" CONCAT(u.first_name, ' ', u.last_name), u.email,"                    \
+	" COALESCE(CONCAT(u.first_name, ' ', u.last_name), 'Parley'),"         \
+	" COALESCE(u.email, ''),"                                              \
 	" CONCAT(e.first_name, ' ', e.last_name), COALESCE(t.company, '')"     \
-	" FROM audit_log a JOIN users u ON u.id = a.actor_id"                  \
+	" FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id"             \
 	" LEFT JOIN users e ON e.id = a.acting_as_id"                          \
 	" LEFT JOIN tenants t ON t.id = a.tenant_id"
 
@@ -59,7 +60,7 @@ pl_audit(struct pl_db *db, const struct pl_actor *who, int64_t tenant_id,
 	}
 	return pl_db_exec(db, &pl_audit_sql, A_INSERT,
 	    PL_ARGS(tenant_id ? PL_I64(tenant_id) : PL_NULLV,
-	        PL_I64(pl_actor_real(who)),
+	        pl_actor_real(who) ? PL_I64(pl_actor_real(who)) : PL_NULLV,
 	        who->real_user_id ? PL_I64(who->user_id) : PL_NULLV,
 	        PL_STR(action), PL_STR(target_type),
 	        target_id ? PL_I64(target_id) : PL_NULLV, PL_STR(sum)),

@@ -23,7 +23,8 @@ struct pl_audit_entry {
 	int64_t     id;
 	int64_t     tenant_id; /* 0: the platform */
 	const char *company;   /* "" for the platform */
-	int64_t     actor_id;  /* who really acted */
+	int64_t     actor_id;  /* who really acted; 0: Parley itself (the
+	                        * worker), named "Parley" */
 	const char *actor_name;
 	const char *actor_email;
 	int64_t     acting_as_id; /* the emulated user, else 0 */
@@ -38,7 +39,8 @@ struct pl_audit_entry {
 /*
  * Record an action by who (inside the caller's transaction when there is
  * one). tenant_id 0 means the platform. The actor recorded is whoever really
- * acts (the emulator while emulating); acting_as the emulated user. summary
+ * acts (the emulator while emulating; no user for Parley itself, an actor
+ * with user_id 0: the worker); acting_as the emulated user. summary
  * is a short human text (names, not secrets), cut to 500 bytes on a
  * character boundary. Most callers go through pl_change_run (change.h).
  */

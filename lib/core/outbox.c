@@ -27,6 +27,7 @@ enum {
 	O_CLAIMED,
 	O_RELEASE,
 	O_REVIVE,
+	O_WAIT,
 	O__MAX
 };
 
@@ -67,6 +68,11 @@ static const char *const stmts[O__MAX] = {
 	    " NULL, locked_by = NULL, next_attempt_at ="
 	    " UTC_TIMESTAMP() WHERE id = ? AND status = 'sending'"
 	    " AND locked_by = ?",
+	[O_WAIT] =
+	    "UPDATE outbox SET status = 'pending', attempts ="
+	    " GREATEST(attempts, 1) - 1, locked_until = NULL,"
+	    " locked_by = NULL, next_attempt_at = UTC_TIMESTAMP()"
+	    " + INTERVAL ? SECOND, last_error = ? WHERE id = ?",
 	[O_REVIVE] =
 	    "UPDATE outbox SET status = 'pending', attempts = 0,"
 	    " next_attempt_at = UTC_TIMESTAMP(), last_error = ''"
@@ -249,6 +255,20 @@ pl_outbox_run(struct pl_db *db, struct pl_arena *a, const char *kind,
 			    kind, (long long)it.id, it.attempt,
 			    out.why ? out.why : "temporary failure",
 			    (long long)delay);
+			break;
+		case PL_OUTBOX_WAIT:
+			delay = out.delay > 0 && out.delay < PL_OUTBOX_MAX_DELAY
+			            ? out.delay
+			            : PL_OUTBOX_MAX_DELAY;
+			er = pl_db_exec(db, &pl_outbox_sql, O_WAIT,
+			    PL_ARGS(PL_I64(delay),
+			        PL_STR(
+			            why_text(a, out.why ? out.why : "waiting")),
+			        PL_I64(it.id)),
+			    NULL, NULL);
+			pl_info("outbox: %s %lld waits %llds: %s", kind,
+			    (long long)it.id, (long long)delay,
+			    out.why ? out.why : "waiting");
 			break;
 		case PL_OUTBOX_DEAD:
 			er = pl_db_exec(db, &pl_outbox_sql, O_FAILED,

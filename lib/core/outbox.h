@@ -52,13 +52,16 @@ struct pl_outbox_item {
 enum pl_outbox_verdict {
 	PL_OUTBOX_DONE,  /* carried out */
 	PL_OUTBOX_RETRY, /* not now: again after a backoff (or delay) */
+	PL_OUTBOX_WAIT,  /* not yet possible (a prerequisite is missing):
+	                  * again after delay, not counted as an attempt */
 	PL_OUTBOX_DEAD   /* never: an operator may retry it */
 };
 
 struct pl_outbox_outcome {
 	enum pl_outbox_verdict verdict;
-	int64_t     delay; /* RETRY: at least this many seconds, 0: backoff */
-	const char *why;   /* for the operator: "Twilio answered 503" */
+	int64_t delay;   /* RETRY: at least this many seconds, 0: backoff;
+	                  * WAIT: this many (0: PL_OUTBOX_MAX_DELAY) */
+	const char *why; /* for the operator: "Twilio answered 503" */
 };
 
 typedef void pl_outbox_sender(struct pl_db *db, struct pl_arena *a,

@@ -61,7 +61,11 @@ scripted(struct pl_db *db, struct pl_arena *a, const struct pl_outbox_item *it,
 	s->attempt = it->attempt;
 	if (strcmp(it->payload, "done") == 0)
 		out->verdict = PL_OUTBOX_DONE;
-	else if (strcmp(it->payload, "dead") == 0) {
+	else if (strcmp(it->payload, "wait") == 0) {
+		out->verdict = PL_OUTBOX_WAIT;
+		out->delay = 600;
+		out->why = "waiting for credentials";
+	} else if (strcmp(it->payload, "dead") == 0) {
 		out->verdict = PL_OUTBOX_DEAD;
 		out->why = "refused: 21212";
 	} else {
@@ -105,10 +109,10 @@ main(void)
 	const struct pl_sqlset *uses[] = { &test_sql, NULL };
 	struct tdb              t;
 	struct script           s = { 0 };
-	const char             *p, *k_done, *k_retry, *k_dead, *k_lost, *err;
-	int64_t                 attempts, in;
-	size_t                  n;
-	int                     rc;
+	const char *p, *k_done, *k_retry, *k_dead, *k_lost, *k_wait, *err;
+	int64_t     attempts, in;
+	size_t      n;
+	int         rc;
 
 	if ((rc = tdb_open(&t, "test-outbox", uses)) != 0)
 		return rc;
@@ -118,6 +122,7 @@ main(void)
 	k_retry = pl_arena_printf(t.a, "%s:retry", p);
 	k_dead = pl_arena_printf(t.a, "%s:dead", p);
 	k_lost = pl_arena_printf(t.a, "%s:lost", p);
+	k_wait = pl_arena_printf(t.a, "%s:wait", p);
 
 	T_INT(
 	    pl_outbox_put(t.db, "webhook", k_done, "t", "done"), PL_OK, "put");
@@ -182,6 +187,19 @@ main(void)
 		T_INT(s.seen, 1, "due at once");
 		T_INT(s.attempt, 1, "as a first attempt");
 	}
+
+	/* Waiting for a prerequisite counts no attempt. */
+	pl_outbox_put(t.db, "webhook", k_wait, "t", "wait");
+	for (int i = 0; i < 3; i++) {
+		pl_db_exec(t.db, &test_sql, S_DUE_NOW, PL_ARGS(PL_STR(k_wait)),
+		    NULL, NULL);
+		run(&t, &s);
+	}
+	T_STR(state(&t, k_wait, &attempts, &err, &in), "pending",
+	    "waiting: pending");
+	T_INT(attempts, 0, "waiting used no attempt");
+	T_STR(err, "waiting for credentials", "says what it waits for");
+	T_OK(in >= 595 && in <= 600, "again after the delay asked");
 
 	/* A claim by a process of this host that is gone is taken back. */
 	pl_outbox_put(t.db, "webhook", k_lost, "t", "done");

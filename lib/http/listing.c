@@ -77,6 +77,39 @@ pl_list_parse(struct pl_req *rq, const char *const *sorts, struct pl_list *l)
 	return pl_in_check(rq);
 }
 
+/* A query key the list reads itself, not one of the page's own filters. */
+static bool
+list_key(const char *k)
+{
+	return strcmp(k, "q") == 0 || strcmp(k, "sort") == 0 ||
+	       strcmp(k, "dir") == 0 || strcmp(k, "next") == 0 ||
+	       strcmp(k, "limit") == 0;
+}
+
+/* The page without its search, order and paging: path?filter=..&..; the
+ * page's own filters (?admin_id=, ?agent_id=) stay when they are set. */
+static const char *
+clear_href(struct pl_req *rq)
+{
+	struct pl_buf b;
+	char          sep = '?';
+
+	pl_buf_init(&b, rq->arena);
+	pl_buf_puts(&b, rq->path);
+	for (size_t i = 0; i < rq->query.n; i++) {
+		const char *k = rq->query.v[i].key;
+
+		if (list_key(k) || rq->query.v[i].vlen == 0)
+			continue;
+		pl_buf_putc(&b, sep);
+		sep = '&';
+		pl_url_arg(&b, k, strlen(k));
+		pl_buf_putc(&b, '=');
+		pl_url_arg(&b, rq->query.v[i].val, rq->query.v[i].vlen);
+	}
+	return pl_buf_cstr(&b);
+}
+
 /* path?q=..&sort=..&dir=..&limit=..[&next=o..] */
 static const char *
 href(struct pl_req *rq, const struct pl_list *l, size_t sort, bool desc,
@@ -97,9 +130,7 @@ href(struct pl_req *rq, const struct pl_list *l, size_t sort, bool desc,
 	for (size_t i = 0; i < rq->query.n; i++) {
 		const char *k = rq->query.v[i].key;
 
-		if (strcmp(k, "q") == 0 || strcmp(k, "sort") == 0 ||
-		    strcmp(k, "dir") == 0 || strcmp(k, "next") == 0 ||
-		    strcmp(k, "limit") == 0)
+		if (list_key(k))
 			continue;
 		pl_buf_putc(&b, '&');
 		pl_url_arg(&b, k, strlen(k));
@@ -140,6 +171,8 @@ pl_list_reply(struct pl_req *rq, struct pl_resp *rs, const struct pl_list *l,
 	pl_json_set_str(meta, "sort", l->sorts[l->sort]);
 	pl_json_set_str(meta, "dir", l->desc ? "desc" : "asc");
 	pl_json_set_bool(meta, "empty", json_object_array_length(items) == 0);
+	/* For the "clear search" link (templates/list_search.html). */
+	pl_json_set_str(meta, "clear_href", clear_href(rq));
 	if (more)
 		pl_json_set_str(
 		    meta, "next_href", href(rq, l, l->sort, l->desc, next));

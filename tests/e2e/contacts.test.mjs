@@ -1,8 +1,10 @@
 // contacts.test.mjs: the contact lists (spec 1.9, 2.9, 3.5): an agent adds,
 // sees, edits its own contacts and their (empty) chat history; bad input is
-// named and changes nothing; a known e-mail associates the existing contact;
-// the super admin and an admin pick an agent first; other tenants and other
-// agents get 404; every write is audited.
+// named and changes nothing; a known e-mail associates the existing contact,
+// and the agent sees only its own card of it (what it typed: never another
+// agent's fields nor who else holds the contact); the super admin and an
+// admin pick an agent first and see the company record; other tenants and
+// other agents get 404; every write is audited.
 //
 // The agents resource is written in parallel, so the agents here are made
 // with root SQL and get their passwords through the real forgot-password
@@ -124,8 +126,8 @@ test('an agent adds a contact through the API; the object has the documented sha
 	const r = await apiA.postJSON('/api/contacts', f);
 	assert.equal(r.status, 201, r.text);
 	const c = r.json.data;
+	// An agent sees its own card: no agent_ids (who else holds it).
 	assert.deepEqual(Object.keys(c).sort(), [
-		'agent_ids',
 		'created_at',
 		'email',
 		'id',
@@ -139,11 +141,15 @@ test('an agent adds a contact through the API; the object has the documented sha
 	assert.equal(c.phone, f.phone);
 	assert.equal(c.website, f.website);
 	assert.equal(c.last_connected_at, null);
-	assert.deepEqual(c.agent_ids, [agentA.id]);
 	assert.match(c.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 	const g = await apiA.get(`/api/contacts/${c.id}`);
 	assert.equal(g.status, 200);
 	assert.deepEqual(g.json.data, c);
+	// The admin sees the company record, and its owners.
+	const ga = await apiAdmin.get(`/api/contacts/${c.id}`);
+	assert.equal(ga.status, 200);
+	assert.deepEqual(ga.json.data.agent_ids, [agentA.id]);
+	assert.equal(ga.json.data.name, f.name);
 	// Phone only is enough; e-mail only too.
 	const p = await apiA.postJSON('/api/contacts', { name: 'Phone Only', phone: `+1 415 555 ${1000 + Math.floor(Math.random() * 8999)}` });
 	assert.equal(p.status, 201, p.text);
@@ -187,7 +193,7 @@ test('an agent asking for another agent’s contact or list gets 404', async () 
 	assertEnvelope(await apiA.postJSON('/api/contacts', { ...contact(), agent_id: agentB.id }), 400, {
 		field: 'agent_id',
 	});
-	const still = await apiB.get(`/api/contacts/${b.id}`);
+	const still = await apiAdmin.get(`/api/contacts/${b.id}`);
 	assert.deepEqual(still.json.data.agent_ids, [agentB.id]);
 });
 
@@ -266,40 +272,123 @@ test('bad input names the field and changes nothing', async () => {
 	assert.match(r.text, /id="website"[^>]*aria-invalid="true"/);
 	const [[n]] = sql(`SELECT COUNT(*) FROM contacts WHERE name LIKE ${q(tag + '%')}`);
 	assert.equal(n, '0', 'nothing was written');
-	// A duplicate on edit is a conflict, also named.
+	// A duplicate on the company record is a conflict, also named (an
+	// admin's edit; an agent's edits change its own card and never conflict,
+	// see the next test).
 	const one = await apiCreate(apiA, contact());
 	const two = await apiCreate(apiA, contact());
-	const d = await apiA.putJSON(`/api/contacts/${two.id}`, { name: two.name, email: one.email.toUpperCase() });
+	const d = await apiAdmin.putJSON(`/api/contacts/${two.id}`, { name: two.name, email: one.email.toUpperCase() });
 	assertEnvelope(d, 409, { field: 'email' });
-	const same = await apiA.get(`/api/contacts/${two.id}`);
+	const same = await apiAdmin.get(`/api/contacts/${two.id}`);
 	assert.equal(same.json.data.email, two.email);
 });
 
-test('a known e-mail or phone associates the existing contact instead of duplicating it', async () => {
+/** The company record of a contact, straight from the database. */
+function record(id) {
+	const [[name, email, phone, website]] = sql(`SELECT name, email, phone, website FROM contacts WHERE id = ${Number(id)}`);
+	return { name, email, phone, website };
+}
+
+test('a known e-mail or phone associates the existing contact; the agent sees only what it typed', async () => {
 	const c = await apiCreate(apiA, contact());
-	const r = await apiB.postJSON('/api/contacts', {
+	const before = record(c.id);
+	const typed = { name: 'Someone Else', email: c.email.toUpperCase(), website: 'https://other.example.net/' };
+	const r = await apiB.postJSON('/api/contacts', typed);
+	// The same answer as for a person new to the company: 201, B's card.
+	assert.equal(r.status, 201, r.text);
+	assert.equal(r.json.data.id, c.id, 'one contact per person');
+	assert.deepEqual(r.json.data, {
+		id: c.id,
 		name: 'Someone Else',
-		email: c.email.toUpperCase(),
+		email: c.email.toLowerCase(),
+		phone: '',
 		website: 'https://other.example.net/',
+		last_connected_at: null,
+		created_at: r.json.data.created_at,
 	});
-	assert.equal(r.status, 200, r.text);
-	assert.equal(r.json.data.id, c.id);
-	assert.equal(r.json.data.name, c.name, 'nothing else changes');
-	assert.equal(r.json.data.website, c.website);
-	assert.deepEqual(r.json.data.agent_ids, [agentA.id, agentB.id].sort((x, y) => x - y));
+	assert.ok(!('agent_ids' in r.json.data), 'no owners shown to an agent');
+	assert.ok(!r.text.includes(c.phone) && !r.text.includes(c.name), 'nothing of A’s card');
+	const fresh = await apiB.postJSON('/api/contacts', contact());
+	assert.equal(fresh.status, 201);
+	assert.deepEqual(Object.keys(fresh.json.data).sort(), Object.keys(r.json.data).sort(), 'same shape known or not');
+	// Every later read by B is its card: by id, page, list, edit form.
+	const g = await apiB.get(`/api/contacts/${c.id}`);
+	assert.equal(g.status, 200);
+	assert.deepEqual(g.json.data, r.json.data);
+	const webB = await signedIn(agentB.email, agentB.password);
+	for (const path of [`/contacts/${c.id}`, `/contacts/${c.id}/edit`, `/contacts/${c.id}/history`, '/contacts?limit=100']) {
+		const p = await webB.get(path);
+		assert.equal(p.status, 200, path);
+		assert.ok(!p.text.includes(htmlEscape(c.name)), `A's name in ${path}`);
+		assert.ok(!p.text.includes(htmlEscape(c.phone)), `A's phone in ${path}`);
+	}
 	const lb = await apiB.get('/api/contacts?limit=100&sort=created&dir=desc');
-	assert.ok(ids(lb).includes(c.id));
+	const item = lb.json.data.items.find((x) => x.id === c.id);
+	assert.equal(item.name, 'Someone Else');
+	assert.ok(!('agent_ids' in item));
+	const h = await apiB.get(`/api/contacts/${c.id}/history`);
+	assert.deepEqual(h.json.data.contact, r.json.data);
 	// By phone, typed differently (the E.164 form matches).
 	const p = await apiCreate(apiA, contact({ email: '', phone: '+1 (646) 555-0' + (100 + Math.floor(Math.random() * 899)) }));
 	const digits = p.phone.replace(/[^0-9]/g, '').slice(1);
 	const r2 = await apiB.postJSON('/api/contacts', { name: 'Phone Twin', phone: digits });
-	assert.equal(r2.status, 200, r2.text);
+	assert.equal(r2.status, 201, r2.text);
 	assert.equal(r2.json.data.id, p.id);
-	// Again: nothing new, no second association.
-	const r3 = await apiB.postJSON('/api/contacts', { name: 'Again', email: c.email });
-	assert.equal(r3.status, 200);
+	assert.equal(r2.json.data.name, 'Phone Twin');
+	assert.equal(r2.json.data.phone, digits);
+	assert.equal(r2.json.data.website, '', 'not A’s website');
+	assert.ok(!('agent_ids' in r2.json.data));
+	// Again: B gets its card back unchanged, created = false; no new contact.
+	const r3 = await apiB.postJSON('/api/contacts', { name: 'Again', email: c.email, phone: '+1 212 555 0100' });
+	assert.equal(r3.status, 200, r3.text);
+	assert.deepEqual(r3.json.data, r.json.data);
 	const [[n]] = sql(`SELECT COUNT(*) FROM contacts WHERE email = ${q(c.email)}`);
 	assert.equal(n, '1');
+	assert.deepEqual(record(c.id), before, 'the company record is unchanged');
+});
+
+test('an agent’s edit changes its own card only; A’s card and the company record stay; the admin sees both owners', async () => {
+	const c = await apiCreate(apiA, contact());
+	const before = record(c.id);
+	const added = await apiB.postJSON('/api/contacts', { name: 'Bee Card', email: c.email });
+	assert.equal(added.status, 201, added.text);
+	const other = await apiCreate(apiA, contact());
+	// B's edit: its card, even to an address another contact has (no 409:
+	// that would tell B the other contact exists).
+	const e = await apiB.putJSON(`/api/contacts/${c.id}`, {
+		name: 'Bee Edited',
+		email: other.email,
+		phone: '+33 1 23 45 67 89',
+		website: 'https://bee.example.org/',
+	});
+	assert.equal(e.status, 200, e.text);
+	assert.equal(e.json.data.name, 'Bee Edited');
+	assert.equal(e.json.data.email, other.email.toLowerCase());
+	assert.ok(!('agent_ids' in e.json.data));
+	const webB = await signedIn(agentB.email, agentB.password);
+	const form = await webB.get(`/contacts/${c.id}/edit`);
+	assert.equal(inputValue(form.text, 'name'), 'Bee Edited');
+	assert.equal(inputValue(form.text, 'phone'), '+33 1 23 45 67 89');
+	// A's card is what A typed.
+	const a = await apiA.get(`/api/contacts/${c.id}`);
+	assert.deepEqual(a.json.data, c);
+	assert.deepEqual((await apiA.get(`/api/contacts/${other.id}`)).json.data, other);
+	// The company record is unchanged; the admin sees it and both owners.
+	assert.deepEqual(record(c.id), before);
+	const ad = await apiAdmin.get(`/api/contacts/${c.id}`);
+	assert.equal(ad.status, 200);
+	assert.equal(ad.json.data.name, c.name);
+	assert.equal(ad.json.data.email, c.email.toLowerCase());
+	assert.equal(ad.json.data.phone, c.phone);
+	assert.deepEqual(ad.json.data.agent_ids, [agentA.id, agentB.id].sort((x, y) => x - y));
+	const sup = await apiSuper.get(`/api/contacts/${c.id}`);
+	assert.deepEqual(sup.json.data.agent_ids, ad.json.data.agent_ids);
+	// An admin's edit changes the record, not the agents' cards.
+	const put = await apiAdmin.putJSON(`/api/contacts/${c.id}`, { name: 'Company Name', email: c.email, phone: c.phone });
+	assert.equal(put.status, 200, put.text);
+	assert.equal(record(c.id).name, 'Company Name');
+	assert.equal((await apiA.get(`/api/contacts/${c.id}`)).json.data.name, c.name);
+	assert.equal((await apiB.get(`/api/contacts/${c.id}`)).json.data.name, 'Bee Edited');
 });
 
 test('an admin picks an agent, then sees, views and edits that agent’s contacts', async () => {

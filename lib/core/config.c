@@ -1,5 +1,7 @@
 /* config.c: the process configuration, read once from the environment. */
 /* SPDX-License-Identifier: MIT */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -58,10 +60,75 @@ secret_read(struct pl_config *c, const char *path)
 	return PL_OK;
 }
 
+/*
+ * The data key: exactly 32 raw bytes in a regular file that only its owner
+ * may read or write (group and others get nothing: it decrypts every stored
+ * credential). A file that is set but wrong stops the process at boot, as a
+ * missing PARLEY_SECRET_FILE does; an unset variable only disables sealing.
+ */
+static enum pl_err
+data_key_read(struct pl_config *c, const char *path)
+{
+	unsigned char buf[sizeof(c->data_key) + 1];
+	struct stat   st;
+	ssize_t       n;
+	size_t        got = 0;
+	int           fd;
+	enum pl_err   er = PL_EINVAL;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
+		pl_error("config: cannot open PARLEY_DATA_KEY_FILE %s: %s",
+		    path, strerror(errno));
+		return PL_EINVAL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		pl_error(
+		    "config: PARLEY_DATA_KEY_FILE %s is not a regular file",
+		    path);
+		goto out;
+	}
+	if ((st.st_mode & 077) != 0) {
+		pl_error(
+		    "config: PARLEY_DATA_KEY_FILE %s has mode %04o; it "
+		    "must be 0600 or 0400",
+		    path, (unsigned)(st.st_mode & 07777));
+		goto out;
+	}
+	/* Read one byte more than the key, so a longer file is caught. */
+	while (got < sizeof(buf)) {
+		n = read(fd, buf + got, sizeof(buf) - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			pl_error(
+			    "config: cannot read PARLEY_DATA_KEY_FILE %s: %s",
+			    path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got != sizeof(c->data_key)) {
+		pl_error(
+		    "config: PARLEY_DATA_KEY_FILE %s must hold exactly "
+		    "%zu bytes",
+		    path, sizeof(c->data_key));
+		goto out;
+	}
+	memcpy(c->data_key, buf, sizeof(c->data_key));
+	c->has_data_key = 1;
+	er = PL_OK;
+out:
+	explicit_bzero(buf, sizeof(buf));
+	close(fd);
+	return er;
+}
+
 enum pl_err
 pl_config_load(struct pl_config *c)
 {
-	const char *lvl, *secret;
+	const char *lvl, *secret, *datakey;
 
 	memset(c, 0, sizeof(*c));
 	c->db_socket = env_or("PARLEY_DB_SOCKET", NULL);
@@ -80,6 +147,8 @@ pl_config_load(struct pl_config *c)
 	c->templates = env_or("PARLEY_TEMPLATES", PL_DATADIR "/templates");
 	c->notify_file = env_or("PARLEY_NOTIFY_FILE", "/dev/shm/parley-notify");
 	c->socket_group = env_or("PARLEY_SOCKET_GROUP", NULL);
+	c->twilio_api_url =
+	    env_or("PARLEY_TWILIO_API_URL", "https://api.twilio.com");
 	c->secure_cookies = strncmp(c->base_url, "https://", 8) == 0;
 
 	lvl = env_or("PARLEY_LOG_LEVEL", "info");
@@ -96,17 +165,33 @@ pl_config_load(struct pl_config *c)
 		pl_error("config: PARLEY_BASE_URL must not end with '/'");
 		return PL_EINVAL;
 	}
+	if (c->twilio_api_url[strlen(c->twilio_api_url) - 1] == '/') {
+		pl_error("config: PARLEY_TWILIO_API_URL must not end with '/'");
+		return PL_EINVAL;
+	}
 	if ((secret = env_or("PARLEY_SECRET_FILE", NULL)) == NULL) {
 		pl_error("config: PARLEY_SECRET_FILE is not set");
 		return PL_EINVAL;
 	}
 	if (secret_read(c, secret) != PL_OK)
 		return PL_EINVAL;
+	if ((datakey = env_or("PARLEY_DATA_KEY_FILE", NULL)) == NULL)
+		pl_info(
+		    "config: PARLEY_DATA_KEY_FILE is not set: secrets such "
+		    "as Twilio credentials cannot be stored or read");
+	else if (data_key_read(c, datakey) != PL_OK)
+		return PL_EINVAL;
 	/* Derived once: every bearer request and every form needs them. */
 	pl_config_key(c, "jwt", c->jwt_key);
 	pl_config_key(c, "csrf", c->csrf_key);
 	pl_config_key(c, "flash", c->flash_key);
 	return PL_OK;
+}
+
+const unsigned char *
+pl_config_data_key(const struct pl_config *c)
+{
+	return c->has_data_key ? c->data_key : NULL;
 }
 
 void

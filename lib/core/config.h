@@ -23,14 +23,17 @@ struct pl_config {
 	const char   *mail_from;   /* PARLEY_MAIL_FROM */
 	const char   *templates;   /* PARLEY_TEMPLATES directory */
 	const char   *notify_file; /* PARLEY_NOTIFY_FILE: shared wake-up area */
-	const char   *socket_group; /* PARLEY_SOCKET_GROUP, may be NULL */
-	unsigned char secret[64];   /* from PARLEY_SECRET_FILE */
+	const char   *socket_group;   /* PARLEY_SOCKET_GROUP, may be NULL */
+	const char   *twilio_api_url; /* PARLEY_TWILIO_API_URL, no final '/' */
+	unsigned char secret[64];     /* from PARLEY_SECRET_FILE */
 	size_t        secretlen;
 	unsigned char jwt_key[32];   /* derived from the secret: signs JWTs */
 	unsigned char csrf_key[32];  /* derived from the secret: CSRF tokens */
 	unsigned char flash_key[32]; /* derived from the secret: flash texts */
+	unsigned char data_key[32];  /* from PARLEY_DATA_KEY_FILE, if set */
 	enum pl_log_level log_level; /* PARLEY_LOG_LEVEL */
 	int               secure_cookies; /* base_url is https */
+	int               has_data_key;   /* PARLEY_DATA_KEY_FILE was set */
 };
 
 /*
@@ -39,6 +42,14 @@ struct pl_config {
  * something required is missing or malformed.
  */
 enum pl_err pl_config_load(struct pl_config *c);
+/*
+ * The key that seals secrets at rest (secretbox.h), 32 bytes borrowed from
+ * c, or NULL when PARLEY_DATA_KEY_FILE is unset (the process still runs;
+ * nothing can be sealed or opened). It comes from its own file (exactly 32
+ * raw bytes, mode 0600 or 0400), never from the secret and never from the
+ * database, so a copy of the database alone opens nothing.
+ */
+const unsigned char *pl_config_data_key(const struct pl_config *c);
 /* Derive a purpose-bound key from the secret: HMAC(secret, label). */
 void pl_config_key(
     const struct pl_config *c, const char *label, unsigned char out[32]);

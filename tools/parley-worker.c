@@ -9,6 +9,8 @@
 
 #include "parley.h"
 
+#include "twacct.h"
+
 static void
 on_signal(int sig)
 {
@@ -28,6 +30,7 @@ main(int argc, char *argv[])
 		const void       *arg;
 	} kinds[] = {
 		{ "email", pl_outbox_mailer, pl_cfg() },
+		{ "twilio", pl_twacct_sender, pl_cfg() },
 	};
 	struct pl_arena *a;
 	struct pl_db    *db;
@@ -42,7 +45,9 @@ main(int argc, char *argv[])
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	if (pl_proc_boot("worker", NULL, 1) != 0)
+	const struct pl_sqlset *uses[] = { &pl_twacct_sql, NULL };
+
+	if (pl_proc_boot("worker", uses, 1) != 0)
 		return 1;
 	a = pl_arena_new(0);
 	/* What a worker killed mid-send left claimed goes again now. */

@@ -198,3 +198,19 @@ pl_list_reply(struct pl_req *rq, struct pl_resp *rs, const struct pl_list *l,
 	json_object_object_add(meta, "sorts", sorts);
 	json_object_object_add(o, "list", meta);
 }
+
+const char *
+pl_list_href(struct pl_req *rq)
+{
+	struct pl_buf b;
+
+	pl_buf_init(&b, rq->arena);
+	pl_buf_puts(&b, rq->path);
+	for (size_t i = 0; i < rq->query.n; i++) {
+		pl_buf_putc(&b, i == 0 ? '?' : '&');
+		pl_url_arg(&b, rq->query.v[i].key, strlen(rq->query.v[i].key));
+		pl_buf_putc(&b, '=');
+		pl_url_arg(&b, rq->query.v[i].val, rq->query.v[i].vlen);
+	}
+	return pl_buf_cstr(&b);
+}

@@ -28,4 +28,8 @@ enum pl_err pl_list_parse(
 void pl_list_reply(struct pl_req *rq, struct pl_resp *rs,
     const struct pl_list *l, struct json_object *items);
 
+/* This list page's own address, with its search, order and page, for the
+ * row forms to come back to ("back"). Into the arena. */
+const char *pl_list_href(struct pl_req *rq);
+
 #endif

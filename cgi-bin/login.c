@@ -1,6 +1,8 @@
 /* login.c: signing in and out, registration, the password reset links, the
  * dashboard, and the JSON API for programs (/api/auth/...). */
 /* SPDX-License-Identifier: MIT */
+#include <assert.h>
+
 #include "parley.h"
 
 static pl_handler home, login_page, login_post, logout_post, signup_page,
@@ -10,22 +12,29 @@ static pl_handler home, login_page, login_post, logout_post, signup_page,
 static const struct pl_route routes[] = {
 	{ "/", home, PL_ROLE_AGENT, .html = PL_GET },
 	{ "/login", login_page, PL_ROLE_PUBLIC, .html = PL_GET },
-	{ "/login", login_post, PL_ROLE_PUBLIC, .html = PL_POST, .form = "login", .title = "Sign in" },
+	{ "/login", login_post, PL_ROLE_PUBLIC, .html = PL_POST,
+	    .form = "login", .title = "Sign in" },
 	{ "/logout", logout_post, PL_ROLE_PUBLIC, .html = PL_POST },
 	{ "/signup", signup_page, PL_ROLE_PUBLIC, .html = PL_GET },
-	{ "/signup", signup_post, PL_ROLE_PUBLIC, .html = PL_POST, .form = "signup", .title = "Create your account" },
+	{ "/signup", signup_post, PL_ROLE_PUBLIC, .html = PL_POST,
+	    .form = "signup", .title = "Create your account" },
 	{ "/password/forgot", forgot_page, PL_ROLE_PUBLIC, .html = PL_GET },
-	{ "/password/forgot", forgot_post, PL_ROLE_PUBLIC, .html = PL_POST, .form = "forgot", .title = "Forgot password" },
+	{ "/password/forgot", forgot_post, PL_ROLE_PUBLIC, .html = PL_POST,
+	    .form = "forgot", .title = "Forgot password" },
 	{ "/password/reset", reset_page, PL_ROLE_PUBLIC, .html = PL_GET },
-	{ "/password/reset", reset_post, PL_ROLE_PUBLIC, .html = PL_POST, .form = "reset", .title = "Set a new password" },
+	{ "/password/reset", reset_post, PL_ROLE_PUBLIC, .html = PL_POST,
+	    .form = "reset", .title = "Set a new password" },
 	{ "/auth/signup", signup_post, PL_ROLE_PUBLIC, .api = PL_POST },
 	{ "/auth/login", login_post, PL_ROLE_PUBLIC, .api = PL_POST },
 	{ "/auth/logout", logout_post, PL_ROLE_PUBLIC, .api = PL_POST },
 	{ "/auth/me", me_get, PL_ROLE_AGENT, .api = PL_GET },
-	{ "/auth/password/forgot", forgot_post, PL_ROLE_PUBLIC, .api = PL_POST },
+	{ "/auth/password/forgot", forgot_post, PL_ROLE_PUBLIC,
+	    .api = PL_POST },
 	{ "/auth/password/reset", reset_post, PL_ROLE_PUBLIC, .api = PL_POST },
-	{ "/emulate", emulate_post, PL_ROLE_ADMIN, .html = PL_POST, .api = PL_POST },
-	{ "/emulate/stop", emulate_stop, PL_ROLE_AGENT, .html = PL_POST, .api = PL_POST },
+	{ "/emulate", emulate_post, PL_ROLE_ADMIN, .html = PL_POST,
+	    .api = PL_POST },
+	{ "/emulate/stop", emulate_stop, PL_ROLE_AGENT, .html = PL_POST,
+	    .api = PL_POST },
 };
 
 PL_NAV(10, "/", "Dashboard", PL_ROLE_AGENT);
@@ -115,9 +124,13 @@ login_page(struct pl_req *rq, struct pl_resp *rs)
 		return PL_OK;
 	}
 	pl_resp_page(rs, "login", "Sign in");
-	if (pl_query(rq, "next") != NULL)
-		pl_json_set_str(
-		    pl_resp_obj(rs), "next", next_path(pl_query(rq, "next")));
+	/* Where to go after signing in rides along in the form. */
+	if (pl_query(rq, "next") != NULL) {
+		struct json_object *v = json_object_new_object();
+
+		pl_json_set_str(v, "next", next_path(pl_query(rq, "next")));
+		pl_resp_form(rs, v);
+	}
 	return PL_OK;
 }
 
@@ -142,13 +155,13 @@ login_post(struct pl_req *rq, struct pl_resp *rs)
 	pl_in_text(rq, "password", "Password", PL_REQUIRED | PL_NOTRIM,
 	    PL_PASSWORD_MAX, &password);
 	pl_in_text(rq, "next", "Next", 0, 200, &next);
-	if (*email && pl_valid_email(email) != NULL)
-		pl_in_fail(rq, "email", pl_valid_email(email));
 	if ((er = pl_in_check(rq)) != PL_OK)
 		return er;
-	if ((er = pl_user_authenticate(rq, email, password, &uid, &pwv)) !=
-	    PL_OK)
+	if ((er = pl_user_authenticate(pl_req_db(rq), rq->arena, email,
+	         password, rq->client_addr, &rq->errs, &uid, &pwv)) != PL_OK)
 		return er;
+	/* Not a twin of the page: a program gets a token and no cookie, a
+	 * browser a session and no token. */
 	if (rq->api) {
 		pl_json_set_str(
 		    pl_resp_obj(rs), "token", pl_sess_jwt(rq, uid, pwv));
@@ -177,43 +190,26 @@ logout_post(struct pl_req *rq, struct pl_resp *rs)
 	return PL_OK;
 }
 
-/* Check a new password and its confirmation (when confirm_required). */
+/*
+ * A new password and its re-typed confirmation: forms must send both (the
+ * re-type is a page's safeguard against a typo); programs may leave the
+ * re-type out, but it must match when sent. The password's own rules are
+ * the domain's.
+ */
 static void
-new_password(struct pl_req *rq, bool confirm_required, const char **pw)
+new_password(struct pl_req *rq, const char **pw)
 {
-	const char *confirm, *why;
+	const char *confirm;
 
 	pl_in_text(rq, "password", "Password", PL_REQUIRED | PL_NOTRIM,
 	    PL_PASSWORD_MAX, pw);
+	/* The one place a page and its twin differ in what they require. */
 	pl_in_text(rq, "password_confirm", "Re-type password",
-	    (confirm_required ? PL_REQUIRED : 0) | PL_NOTRIM, PL_PASSWORD_MAX,
-	    &confirm);
-	if (**pw && (why = pl_valid_password(*pw)) != NULL)
-		pl_in_fail(rq, "password", why);
-	else if (**pw && (confirm_required || *confirm) &&
-	         strcmp(*pw, confirm) != 0)
+	    (rq->api ? 0 : PL_REQUIRED) | PL_NOTRIM, PL_PASSWORD_MAX, &confirm);
+	if (**pw && *confirm && pl_valid_password(*pw) == NULL &&
+	    strcmp(*pw, confirm) != 0)
 		pl_in_fail(
 		    rq, "password_confirm", "The passwords do not match.");
-}
-
-/* A required person's name, phone and e-mail, validated. */
-static void
-person(struct pl_req *rq, const char **first, const char **last,
-    const char **phone)
-{
-	const char *why;
-
-	pl_in_text(
-	    rq, "first_name", "First name", PL_REQUIRED, PL_NAME_MAX, first);
-	pl_in_text(
-	    rq, "last_name", "Last name", PL_REQUIRED, PL_NAME_MAX, last);
-	pl_in_text(rq, "phone", "Phone", PL_REQUIRED, PL_PHONE_MAX, phone);
-	if (**first && (why = pl_valid_name(*first)) != NULL)
-		pl_in_fail(rq, "first_name", why);
-	if (**last && (why = pl_valid_name(*last)) != NULL)
-		pl_in_fail(rq, "last_name", why);
-	if (**phone && (why = pl_valid_phone(*phone)) != NULL)
-		pl_in_fail(rq, "phone", why);
 }
 
 /*
@@ -231,6 +227,21 @@ signup_page(struct pl_req *rq, struct pl_resp *rs)
 	return PL_OK;
 }
 
+/* The account as the JSON API shows it. */
+static struct json_object *
+user_json(const struct pl_user *u)
+{
+	struct json_object *o = json_object_new_object();
+
+	pl_json_set_i64(o, "id", u->id);
+	pl_json_set_str(o, "email", u->email);
+	pl_json_set_str(o, "role", u->role);
+	pl_json_set_str(o, "first_name", u->first_name);
+	pl_json_set_str(o, "last_name", u->last_name);
+	pl_json_set_str(o, "phone", u->phone);
+	return o;
+}
+
 /*
  * POST /signup, POST /api/auth/signup
  * {first_name, last_name, phone, email, password, password_confirm}
@@ -242,38 +253,29 @@ signup_post(struct pl_req *rq, struct pl_resp *rs)
 {
 	static const char *const fields[] = { "first_name", "last_name",
 		"phone", "email", "password", "password_confirm", NULL };
-	const char              *first, *last, *phone, *email, *pw, *why;
-	struct json_object      *o;
-	int64_t                  uid;
+	struct pl_user_new       in;
+	struct pl_user           u;
 	enum pl_err              er;
 
 	pl_resp_page(rs, "signup", "Create your account");
 	pl_in_only(rq, fields);
-	person(rq, &first, &last, &phone);
-	pl_in_text(rq, "email", "E-mail", PL_REQUIRED, PL_EMAIL_MAX, &email);
-	if (*email && (why = pl_valid_email(email)) != NULL)
-		pl_in_fail(rq, "email", why);
-	new_password(rq, !rq->api, &pw);
+	pl_in_text(rq, "first_name", "First name", PL_REQUIRED, PL_NAME_MAX,
+	    &in.first_name);
+	pl_in_text(rq, "last_name", "Last name", PL_REQUIRED, PL_NAME_MAX,
+	    &in.last_name);
+	pl_in_text(rq, "phone", "Phone", PL_REQUIRED, PL_PHONE_MAX, &in.phone);
+	pl_in_text(rq, "email", "E-mail", PL_REQUIRED, PL_EMAIL_MAX, &in.email);
+	new_password(rq, &in.password);
 	if ((er = pl_in_check(rq)) != PL_OK)
 		return er;
-	if ((er = pl_user_signup(rq, first, last, phone, email, pw, &uid)) !=
-	    PL_OK)
+	if ((er = pl_user_signup(
+	         pl_req_db(rq), rq->arena, &in, &rq->errs, &u)) != PL_OK)
 		return er;
-	if (rq->api) {
-		o = pl_resp_obj(rs);
-		pl_json_set_i64(o, "id", uid);
-		pl_json_set_str(
-		    o, "email", pl_email_normalize(rq->arena, email));
-		pl_json_set_str(o, "role", "admin");
-		pl_json_set_str(o, "first_name", first);
-		pl_json_set_str(o, "last_name", last);
-		pl_json_set_str(o, "phone", phone);
-		pl_resp_status(rs, 201);
-		return PL_OK;
-	}
-	if ((er = pl_sess_start(rq, rs, uid, 0)) != PL_OK)
+	/* A browser is signed in at once; a program signs in for a token. */
+	if (!rq->api && (er = pl_sess_start(rq, rs, u.id, 0)) != PL_OK)
 		return er;
-	pl_resp_redirect(rs, "/", "Welcome to Parley. Your account is ready.");
+	pl_resp_created(rs, user_json(&u), "/",
+	    "Welcome to Parley. Your account is ready.");
 	return PL_OK;
 }
 
@@ -298,17 +300,16 @@ static enum pl_err
 forgot_post(struct pl_req *rq, struct pl_resp *rs)
 {
 	static const char *const fields[] = { "email", NULL };
-	const char              *email, *why;
+	const char              *email;
 	enum pl_err              er;
 
 	pl_resp_page(rs, "forgot", "Forgot password");
 	pl_in_only(rq, fields);
 	pl_in_text(rq, "email", "E-mail", PL_REQUIRED, PL_EMAIL_MAX, &email);
-	if (*email && (why = pl_valid_email(email)) != NULL)
-		pl_in_fail(rq, "email", why);
 	if ((er = pl_in_check(rq)) != PL_OK)
 		return er;
-	if ((er = pl_user_forgot(rq, email)) != PL_OK)
+	if ((er = pl_user_forgot(pl_req_db(rq), rq->arena, email, &rq->errs)) !=
+	    PL_OK)
 		return er;
 	pl_json_set_bool(pl_resp_obj(rs), "sent", 1);
 	return PL_OK;
@@ -321,16 +322,22 @@ forgot_post(struct pl_req *rq, struct pl_resp *rs)
 static enum pl_err
 reset_page(struct pl_req *rq, struct pl_resp *rs)
 {
-	enum pl_err er = pl_user_token_check(rq, pl_query(rq, "token"));
+	const char         *token = pl_query(rq, "token");
+	struct json_object *v;
+	enum pl_err         er;
 
 	pl_resp_page(rs, "reset", "Set a new password");
-	if (er == PL_ENOTFOUND)
-		pl_json_set_bool(pl_resp_obj(rs), "invalid", 1);
-	else if (er != PL_OK)
+	er = pl_user_token_check(pl_req_db(rq), rq->arena, token);
+	if (er == PL_ENOTFOUND) {
+		pl_json_set_bool(pl_resp_view(rs), "invalid", 1);
+		return PL_OK;
+	}
+	if (er != PL_OK)
 		return er;
-	else
-		pl_json_set_str(
-		    pl_resp_obj(rs), "token", pl_query(rq, "token"));
+	/* The token rides along in the form. */
+	v = json_object_new_object();
+	pl_json_set_str(v, "token", token);
+	pl_resp_form(rs, v);
 	return PL_OK;
 }
 
@@ -352,15 +359,17 @@ reset_post(struct pl_req *rq, struct pl_resp *rs)
 	pl_resp_page(rs, "reset", "Set a new password");
 	pl_in_only(rq, fields);
 	pl_in_text(rq, "token", "Token", PL_REQUIRED, 64, &token);
-	new_password(rq, !rq->api, &pw);
+	new_password(rq, &pw);
 	if ((er = pl_in_check(rq)) != PL_OK)
 		return er;
-	er = pl_user_token_use(rq, token, pw, &uid);
+	er = pl_user_token_use(
+	    pl_req_db(rq), rq->arena, token, pw, &rq->errs, &uid);
 	if (er == PL_ENOTFOUND) {
-		pl_json_set_bool(pl_resp_obj(rs), "invalid", 1);
 		pl_in_fail(rq, NULL, "This link is invalid or has expired.");
+		/* A page shows its own notice (with a way to ask for a new
+		 * link) under a 404, not the bare error page. */
 		if (!rq->api) {
-			/* Show the page's own notice, not a bare 404. */
+			pl_json_set_bool(pl_resp_view(rs), "invalid", 1);
 			pl_resp_status(rs, 404);
 			return PL_OK;
 		}
@@ -369,7 +378,8 @@ reset_post(struct pl_req *rq, struct pl_resp *rs)
 	if (er != PL_OK)
 		return er;
 	pl_json_set_bool(pl_resp_obj(rs), "reset", 1);
-	pl_resp_redirect(rs, "/login", "Your new password is set. Please sign in.");
+	pl_resp_redirect(
+	    rs, "/login", "Your new password is set. Please sign in.");
 	return PL_OK;
 }
 
@@ -397,44 +407,83 @@ me_get(struct pl_req *rq, struct pl_resp *rs)
 	return PL_OK;
 }
 
+/* The session half of acting as someone, the cookie's: pl_user_emulate
+ * runs it inside its change, on the request's own connection. */
+struct sess_arg {
+	struct pl_req  *rq;
+	struct pl_resp *rs;
+};
+
+static enum pl_err
+sess_start(struct pl_db *db, void *arg, int64_t user_id, int64_t real_user_id)
+{
+	struct sess_arg *g = arg;
+
+	assert(db == pl_req_db(g->rq));
+	return pl_sess_start(g->rq, g->rs, user_id, real_user_id);
+}
+
+/* Acting as someone is a browser session's: a token names one user. */
+static enum pl_err
+browser_only(struct pl_req *rq)
+{
+	if (!rq->sess->bearer)
+		return PL_OK;
+	pl_in_fail(rq, NULL, "Acting as another user needs a browser session.");
+	return PL_EPERM;
+}
+
 /*
  * POST /emulate, POST /api/emulate {user_id}
  * Act as that user (the super admin: any admin or agent; an admin: its own
- * agents). HTML: 303 to /. JSON: 200 {user_id, acting_user_id}. 404 for a
- * user the caller may not act as; 409 when already acting or blocked.
+ * agents). HTML: 303 to /. JSON: 200 {user_id, acting_user_id}. 403 for a
+ * bearer token; 404 for a user the caller may not act as; 409 when already
+ * acting or blocked.
  */
 static enum pl_err
 emulate_post(struct pl_req *rq, struct pl_resp *rs)
 {
 	static const char *const fields[] = { "user_id", NULL };
+	struct sess_arg          g = { rq, rs };
+	struct json_object      *o;
+	struct pl_user           u;
 	int64_t                  target;
 	enum pl_err              er;
 
 	pl_in_only(rq, fields);
 	pl_in_id(
 	    rq, "user_id", PL_REQUIRED, "user_id is a user's id.", &target);
-	if ((er = pl_in_check(rq)) != PL_OK)
+	if ((er = pl_in_check(rq)) != PL_OK || (er = browser_only(rq)) != PL_OK)
 		return er;
-	if ((er = pl_sess_emulate(rq, rs, target)) != PL_OK)
+	if ((er = pl_user_emulate(pl_req_db(rq), rq->arena, &rq->who, target,
+	         sess_start, &g, &rq->errs, &u)) != PL_OK)
 		return er;
-	pl_json_set_i64(pl_resp_obj(rs), "user_id", target);
-	pl_json_set_i64(pl_resp_obj(rs), "acting_user_id", rq->sess->user_id);
-	pl_resp_redirect(rs, "/", "You are now acting as another user.");
+	o = json_object_new_object();
+	pl_json_set_i64(o, "user_id", u.id);
+	pl_json_set_i64(o, "acting_user_id", rq->who.user_id);
+	pl_resp_saved(rs, o, "/", "You are now acting as another user.");
 	return PL_OK;
 }
 
 /*
  * POST /emulate/stop, POST /api/emulate/stop
- * Back to oneself. HTML: 303 to /. JSON: 200. 409 when not acting.
+ * Back to oneself. HTML: 303 to /. JSON: 200 {user_id}. 409 when not
+ * acting.
  */
 static enum pl_err
 emulate_stop(struct pl_req *rq, struct pl_resp *rs)
 {
-	enum pl_err er;
+	struct sess_arg     g = { rq, rs };
+	struct json_object *o;
+	enum pl_err         er;
 
-	if ((er = pl_sess_emulate_stop(rq, rs)) != PL_OK)
+	if ((er = browser_only(rq)) != PL_OK)
 		return er;
-	pl_json_set_i64(pl_resp_obj(rs), "user_id", rq->sess->real_user_id);
-	pl_resp_redirect(rs, "/", "You are yourself again.");
+	if ((er = pl_user_emulate_stop(pl_req_db(rq), rq->arena, &rq->who,
+	         sess_start, &g, &rq->errs)) != PL_OK)
+		return er;
+	o = json_object_new_object();
+	pl_json_set_i64(o, "user_id", rq->who.real_user_id);
+	pl_resp_saved(rs, o, "/", "You are yourself again.");
 	return PL_OK;
 }

@@ -5,8 +5,10 @@
 static pl_handler profile_get, profile_post, profile_put, password_post;
 
 static const struct pl_route routes[] = {
-	{ "/profile", profile_get, PL_ROLE_AGENT, .html = PL_GET, .api = PL_GET },
-	{ "/profile", profile_post, PL_ROLE_AGENT, .html = PL_POST, .form = "profile", .title = "Profile" },
+	{ "/profile", profile_get, PL_ROLE_AGENT, .html = PL_GET,
+	    .api = PL_GET },
+	{ "/profile", profile_post, PL_ROLE_AGENT, .html = PL_POST,
+	    .form = "profile", .title = "Profile" },
 	{ "/profile", profile_put, PL_ROLE_AGENT, .api = PL_PUT },
 	{ "/profile/password", password_post, PL_ROLE_AGENT, .api = PL_POST },
 };
@@ -27,23 +29,39 @@ main(int argc, char *argv[])
 	return pl_app_main(&app, argc, argv);
 }
 
-/* The profile as data; also the form's values on a GET. */
-static enum pl_err
-profile_fill(struct pl_req *rq, struct pl_resp *rs)
+/* The profile as the JSON API shows it. */
+static struct json_object *
+profile_json(const struct pl_user *u)
 {
-	struct json_object *o = pl_resp_obj(rs);
+	struct json_object *o = json_object_new_object();
+
+	pl_json_set_i64(o, "id", u->id);
+	pl_json_set_str(o, "email", u->email);
+	pl_json_set_str(o, "role", u->role);
+	pl_json_set_str(o, "first_name", u->first_name);
+	pl_json_set_str(o, "last_name", u->last_name);
+	pl_json_set_str(o, "phone", u->phone);
+	pl_json_set_time(o, "created_at", u->created_at);
+	return o;
+}
+
+/* The saved profile: the JSON answer, and the page's data.profile and the
+ * account form's starting values. */
+static enum pl_err
+profile_show(struct pl_req *rq, struct pl_resp *rs)
+{
+	struct json_object *v;
 	struct pl_user      u;
 	enum pl_err         er;
 
-	if ((er = pl_user_get(rq, rq->sess->user_id, &u)) != PL_OK)
+	if ((er = pl_user_get(pl_req_db(rq), rq->arena, &rq->who, &u)) != PL_OK)
 		return er;
-	pl_json_set_i64(o, "id", u.id);
-	pl_json_set_str(o, "email", u.email);
-	pl_json_set_str(o, "role", u.role);
-	pl_json_set_str(o, "first_name", u.first_name);
-	pl_json_set_str(o, "last_name", u.last_name);
-	pl_json_set_str(o, "phone", u.phone);
-	pl_json_set_time(o, "created_at", u.created_at);
+	pl_resp_put(rs, "profile", profile_json(&u));
+	v = json_object_new_object();
+	pl_json_set_str(v, "first_name", u.first_name);
+	pl_json_set_str(v, "last_name", u.last_name);
+	pl_json_set_str(v, "phone", u.phone);
+	pl_resp_form(rs, v);
 	return PL_OK;
 }
 
@@ -55,37 +73,34 @@ static enum pl_err
 profile_get(struct pl_req *rq, struct pl_resp *rs)
 {
 	pl_resp_page(rs, "profile", "Profile");
-	return profile_fill(rq, rs);
+	return profile_show(rq, rs);
 }
 
-/* Validate and save name and phone. The e-mail is never changeable: a
- * body that sends it is refused by pl_in_only(). */
+/* Read and save name and phone. The e-mail is never changeable: a body
+ * that sends it is refused by pl_in_only(). */
 static enum pl_err
 account_save(struct pl_req *rq)
 {
-	const char *first, *last, *phone, *why;
-	enum pl_err er;
+	struct pl_user_profile in;
+	enum pl_err            er;
 
-	pl_in_text(
-	    rq, "first_name", "First name", PL_REQUIRED, PL_NAME_MAX, &first);
-	pl_in_text(
-	    rq, "last_name", "Last name", PL_REQUIRED, PL_NAME_MAX, &last);
-	pl_in_text(rq, "phone", "Phone", 0, PL_PHONE_MAX, &phone);
-	if (*first && (why = pl_valid_name(first)) != NULL)
-		pl_in_fail(rq, "first_name", why);
-	if (*last && (why = pl_valid_name(last)) != NULL)
-		pl_in_fail(rq, "last_name", why);
-	if (*phone && (why = pl_valid_phone(phone)) != NULL)
-		pl_in_fail(rq, "phone", why);
+	pl_in_text(rq, "first_name", "First name", PL_REQUIRED, PL_NAME_MAX,
+	    &in.first_name);
+	pl_in_text(rq, "last_name", "Last name", PL_REQUIRED, PL_NAME_MAX,
+	    &in.last_name);
+	pl_in_text(rq, "phone", "Phone", 0, PL_PHONE_MAX, &in.phone);
 	if ((er = pl_in_check(rq)) != PL_OK)
 		return er;
-	return pl_user_profile_update(rq, first, last, phone);
+	return pl_user_profile_update(
+	    pl_req_db(rq), rq->arena, &rq->who, &in, &rq->errs);
 }
 
+/* Read and change the password. The caller's own browser session stays
+ * signed in; a bearer token keeps none. */
 static enum pl_err
 password_save(struct pl_req *rq)
 {
-	const char *cur, *pw, *confirm, *why;
+	const char *cur, *pw, *confirm;
 	enum pl_err er;
 
 	pl_in_text(rq, "current_password", "Current password",
@@ -94,14 +109,16 @@ password_save(struct pl_req *rq)
 	    PL_PASSWORD_MAX, &pw);
 	pl_in_text(rq, "password_confirm", "Confirm password",
 	    PL_REQUIRED | PL_NOTRIM, PL_PASSWORD_MAX, &confirm);
-	if (*pw && (why = pl_valid_password(pw)) != NULL)
-		pl_in_fail(rq, "password", why);
-	else if (*pw && *confirm && strcmp(pw, confirm) != 0)
+	/* The re-type is the form's safeguard; the rules are the domain's
+	 * (a weak password is named there, not as a mismatch). */
+	if (*pw && *confirm && pl_valid_password(pw) == NULL &&
+	    strcmp(pw, confirm) != 0)
 		pl_in_fail(
 		    rq, "password_confirm", "The passwords do not match.");
 	if ((er = pl_in_check(rq)) != PL_OK)
 		return er;
-	return pl_user_password_change(rq, cur, pw);
+	return pl_user_password_change(pl_req_db(rq), rq->arena, &rq->who, cur,
+	    pw, rq->sess->session_id, &rq->errs);
 }
 
 /*
@@ -121,13 +138,15 @@ profile_post(struct pl_req *rq, struct pl_resp *rs)
 
 	pl_resp_page(rs, "profile", "Profile");
 	/* The page shows the saved e-mail even when the form comes back. */
-	if ((er = profile_fill(rq, rs)) != PL_OK)
+	if ((er = profile_show(rq, rs)) != PL_OK)
 		return er;
 	if (action != NULL && strcmp(action, "password") == 0) {
 		pl_in_only(rq, password);
 		if ((er = password_save(rq)) != PL_OK)
 			return er;
-		pl_resp_redirect(rs, "/profile", "Your password was changed. Other sessions were signed out.");
+		pl_resp_redirect(rs, "/profile",
+		    "Your password was changed. Other sessions were signed "
+		    "out.");
 		return PL_OK;
 	}
 	pl_in_only(rq, account);
@@ -152,7 +171,7 @@ profile_put(struct pl_req *rq, struct pl_resp *rs)
 	pl_in_only(rq, fields);
 	if ((er = account_save(rq)) != PL_OK)
 		return er;
-	return profile_fill(rq, rs);
+	return profile_show(rq, rs);
 }
 
 /*
@@ -177,7 +196,8 @@ password_post(struct pl_req *rq, struct pl_resp *rs)
 	if (rq->sess->bearer) {
 		struct pl_user u;
 
-		if ((er = pl_user_get(rq, rq->sess->user_id, &u)) != PL_OK)
+		if ((er = pl_user_get(
+		         pl_req_db(rq), rq->arena, &rq->who, &u)) != PL_OK)
 			return er;
 		pl_json_set_str(
 		    pl_resp_obj(rs), "token", pl_sess_jwt(rq, u.id, u.pwv));

@@ -22,9 +22,13 @@ pl_change_run(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 		if ((er = pl_db_begin(db)) != PL_OK)
 			return er;
 		er = fn(db, a, who, arg, &ch);
-		if (er == PL_OK && ch.action != NULL)
-			er = pl_audit(db, who, ch.tenant_id, ch.action,
-			    ch.target_type, ch.target_id, ch.summary);
+		if (er == PL_OK && ch.action != NULL) {
+			struct pl_actor by = { .user_id = ch.by_user };
+
+			er = pl_audit(db, ch.by_user ? &by : who, ch.tenant_id,
+			    ch.action, ch.target_type, ch.target_id,
+			    ch.summary);
+		}
 		if (er == PL_OK)
 			er = pl_db_commit(db);
 		if (er == PL_OK)

@@ -24,6 +24,8 @@ struct pl_change {
 	const char *target_type;
 	int64_t     target_id;
 	const char *summary; /* names, never secrets */
+	int64_t     by_user; /* audit as this user instead of the actor's (a
+	                      * sign-up: the new user registers itself) */
 	/* After the commit: */
 	bool    mail;           /* mail was queued: wake the worker */
 	int64_t changed_user;   /* this user's identity changed */

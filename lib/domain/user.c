@@ -15,6 +15,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "proc.h"
+#include "twacct.h"
 #include "user.h"
 #include "valid.h"
 
@@ -93,7 +94,7 @@ static const char *const stmts[U__MAX] = {
 };
 
 const struct pl_sqlset pl_user_sql = { "user", stmts, U__MAX,
-	{ &pl_audit_sql } };
+	{ &pl_audit_sql, &pl_twacct_sql } };
 
 static const char *const wrong = "Wrong e-mail or password.";
 
@@ -323,7 +324,20 @@ signup_write(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	        in->first_name, g->email, pl_cfg()->base_url));
 	if (er != PL_OK)
 		return er;
+	/* The business's Twilio sub-account, named after its admin (a
+	 * sign-up names no company), goes through the worker. */
+	if ((er = pl_twacct_queue_create(db, a, (int64_t)tid,
+	         pl_arena_printf(a, "%s %s", in->first_name, in->last_name))) !=
+	    PL_OK)
+		return er;
 	ch->mail = true;
+	ch->tenant_id = (int64_t)tid;
+	ch->action = "signup";
+	ch->target_type = "admin";
+	ch->target_id = (int64_t)id;
+	ch->by_user = (int64_t)id;
+	ch->summary = pl_arena_printf(a, "Admin %s %s <%s> registered",
+	    in->first_name, in->last_name, g->email);
 	g->id = (int64_t)id;
 	return PL_OK;
 }

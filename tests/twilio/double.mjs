@@ -580,9 +580,13 @@ export class Double {
 	// --- failure switches ---
 	// {status: 429|500|503|..., count: N (default 1; 0 = until cleared),
 	//  path: a regular expression the path must match, retry_after: seconds
-	//  (429, default 1), delay_ms: wait before answering, drop: true = do the
-	//  work, then close the connection without an answer}. Without a status,
-	//  the request is served (delayed, or dropped after the work).
+	//  (429, default 1), delay_ms: wait before answering, delay_after_ms: do
+	//  the work, then wait before answering (a client killed meanwhile never
+	//  learns of it), drop: true = do the work, then close the connection
+	//  without an answer, param and param_re: only requests whose form or
+	//  query parameter param matches the regular expression param_re}.
+	//  Without a status, the request is served (delayed, or dropped after
+	//  the work).
 	addRule(spec) {
 		const r = {
 			status: spec.status !== undefined && spec.status !== '' ? Number(spec.status) : null,
@@ -591,18 +595,24 @@ export class Double {
 			method: spec.method ? String(spec.method).toUpperCase() : null,
 			retry_after: spec.retry_after !== undefined ? Number(spec.retry_after) : 1,
 			delay_ms: Number(spec.delay_ms || 0),
+			delay_after_ms: Number(spec.delay_after_ms || 0),
+			param: spec.param ? String(spec.param) : null,
+			param_re: spec.param_re ? String(spec.param_re) : null,
 			drop: spec.drop === true || spec.drop === 'true' || spec.drop === '1',
 			hits: 0,
 		};
 		if (r.path) new RegExp(r.path); // throws on a bad pattern
-		if (r.status === null && !r.drop && !r.delay_ms) throw new Error('a rule needs status, drop or delay_ms');
+		if (r.param_re) new RegExp(r.param_re);
+		if (r.status === null && !r.drop && !r.delay_ms && !r.delay_after_ms)
+			throw new Error('a rule needs status, drop, delay_ms or delay_after_ms');
 		this.rules.push(r);
 		return r;
 	}
-	takeRule(method, p) {
+	takeRule(method, p, params = {}) {
 		for (const r of this.rules) {
 			if (r.path && !new RegExp(r.path).test(p)) continue;
 			if (r.method && r.method !== method) continue;
+			if (r.param && !new RegExp(r.param_re || '').test(String(params[r.param] ?? ''))) continue;
 			r.hits++;
 			if (r.count > 0 && r.hits >= r.count) this.rules.splice(this.rules.indexOf(r), 1);
 			return r;
@@ -655,7 +665,7 @@ export class Double {
 		};
 		this.requests.push(entry);
 		if (this.requests.length > 5000) this.requests.shift();
-		const rule = this.takeRule(req.method, u.pathname);
+		const rule = this.takeRule(req.method, u.pathname, { ...query, ...params });
 		if (rule && rule.delay_ms) await sleep(rule.delay_ms);
 		if (rule && rule.status !== null) {
 			const e = rule.status === 429 ? err(429, 20429, 'Too Many Requests')
@@ -680,6 +690,7 @@ export class Double {
 			[status, body] = [e.status, e.body()];
 		}
 		entry.status = status;
+		if (rule && rule.delay_after_ms) await sleep(rule.delay_after_ms);
 		if (rule && rule.drop) {
 			entry.dropped = true;
 			return req.socket.destroy();

@@ -32,7 +32,7 @@ import {
 
 const INVITE = 'Your Parley account';
 const RESET = 'Reset your Parley password';
-const KEYS = ['agent_count', 'blocked', 'company', 'created_at', 'email', 'first_name', 'id', 'last_name', 'phone'];
+const KEYS = ['agent_count', 'blocked', 'company', 'created_at', 'created_label', 'email', 'first_name', 'id', 'last_name', 'phone'];
 
 // --- set-up helpers --------------------------------------------------------
 

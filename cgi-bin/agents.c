@@ -1,6 +1,7 @@
 /* agents.c: /agents and /api/agents -- the agents and supervisors of the
  * caller's company (the super admin: of every company). The rules live in
- * lib/agent.c; these handlers turn requests into its calls and fill pages.
+ * lib/domain/agent.c; these handlers read the input, call it, and answer
+ * as pages or JSON.
  *
  * Creating an agent without JavaScript takes two steps for the super
  * admin: GET /agents/new shows the admin picker, whose "Continue" submits
@@ -11,10 +12,12 @@
 #include "admin.h"
 #include "agent.h"
 #include "dept.h"
+#include "pick.h"
 
 static pl_handler agents_list, agents_new, agents_create, agents_show,
     agents_edit, agents_update, agents_block, agents_unblock;
 
+/* clang-format off */
 static const struct pl_route routes[] = {
 	/* No .form: the form needs its pickers, which only the handler fills;
 	 * a refusal before it (bad body, expired form) gets the error page. */
@@ -27,6 +30,7 @@ static const struct pl_route routes[] = {
 	{ "/agents/:id/block", agents_block, PL_ROLE_ADMIN, .html = PL_POST, .api = PL_POST },
 	{ "/agents/:id/unblock", agents_unblock, PL_ROLE_ADMIN, .html = PL_POST, .api = PL_POST },
 };
+/* clang-format on */
 
 PL_NAV(40, "/agents", "Agents", PL_ROLE_ADMIN);
 
@@ -47,39 +51,212 @@ main(int argc, char *argv[])
 static bool
 is_super(const struct pl_req *rq)
 {
-	return rq->sess->role == PL_ROLE_SUPER;
+	return rq->who.role == PL_ROLE_SUPER;
 }
 
-/* The super admin's admin picker, with the chosen one marked. */
-static enum pl_err
-admins_fill(struct pl_req *rq, struct json_object *o, int64_t chosen)
+/*
+ * An agent as JSON: {id, admin_id, company, first_name, last_name, email,
+ * phone, role, role_label, department_ids, departments, supervisor_of,
+ * blocked, created_at, created_on}; role_label ("Agent", "Supervisor") and
+ * created_on ("2026-01-31") are what pages show. Caller owns it.
+ */
+static struct json_object *
+agent_json(struct pl_req *rq, const struct pl_agent *a)
 {
-	struct json_object *admins, *me, *v;
-	int64_t             tid;
-	bool                found = false;
-	enum pl_err         er;
+	struct json_object *o = json_object_new_object();
+	struct json_object *ids = json_object_new_array();
+	struct json_object *deps = json_object_new_array();
+	struct json_object *sup = json_object_new_array();
+	const char         *c = a->created_at ? a->created_at : "";
 
-	if ((er = pl_dept_admin_options(rq, &admins)) != PL_OK)
-		return er;
-	for (size_t i = 0; i < json_object_array_length(admins); i++) {
-		struct json_object *a = json_object_array_get_idx(admins, i);
-		bool sel = json_object_object_get_ex(a, "id", &v) &&
-		           json_object_get_int64(v) == chosen;
+	pl_json_set_i64(o, "id", a->id);
+	if (a->admin_id != 0)
+		pl_json_set_i64(o, "admin_id", a->admin_id);
+	else
+		json_object_object_add(o, "admin_id", NULL);
+	pl_json_set_str(o, "company", a->company);
+	pl_json_set_str(o, "first_name", a->first_name);
+	pl_json_set_str(o, "last_name", a->last_name);
+	pl_json_set_str(o, "email", a->email);
+	pl_json_set_str(o, "phone", a->phone);
+	pl_json_set_str(o, "role", a->role);
+	pl_json_set_str(o, "role_label",
+	    strcmp(a->role, "supervisor") == 0 ? "Supervisor" : "Agent");
+	for (size_t i = 0; i < a->ndept; i++) {
+		struct json_object *d = json_object_new_object();
 
-		pl_json_set_bool(a, "selected", sel);
-		found = found || sel;
+		json_object_array_add(
+		    ids, json_object_new_int64(a->dept[i].id));
+		pl_json_set_i64(d, "id", a->dept[i].id);
+		pl_json_set_str(d, "name", a->dept[i].name);
+		pl_json_set_bool(d, "active", a->dept[i].active);
+		pl_json_set_bool(d, "supervisor", a->dept[i].supervisor);
+		json_object_array_add(deps, d);
+		if (a->dept[i].supervisor)
+			json_object_array_add(
+			    sup, json_object_new_int64(a->dept[i].id));
 	}
-	/* The picker holds the first admins by company; the chosen one is
-	 * shown even when it is further down. */
-	if (chosen != 0 && !found &&
-	    pl_admin_tenant(pl_req_db(rq), rq->arena, &rq->who, chosen, &tid) == PL_OK &&
-	    pl_agent_admin_info(rq, tid, &me) == PL_OK) {
-		pl_json_set_bool(me, "selected", 1);
-		json_object_array_add(admins, me);
+	json_object_object_add(o, "department_ids", ids);
+	json_object_object_add(o, "departments", deps);
+	json_object_object_add(o, "supervisor_of", sup);
+	pl_json_set_bool(o, "blocked", a->blocked);
+	pl_json_set_time(o, "created_at", a->created_at);
+	pl_json_set_str(o, "created_on",
+	    strlen(c) >= 10 ? pl_arena_strndup(rq->arena, c, 10) : "");
+	return o;
+}
+
+/* --- reading input ------------------------------------------------------ */
+
+static bool
+ids_has(const int64_t *v, size_t n, int64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == id)
+			return true;
+	return false;
+}
+
+/*
+ * A list of ids: repeated form fields, or a JSON array of integers. *sent
+ * says whether the field came at all. Repeats are dropped. Errors are
+ * recorded for the field.
+ */
+static enum pl_err
+ids_read(struct pl_req *rq, const char *name, const char *label, bool *sent,
+    const int64_t **out, size_t *n)
+{
+	struct json_object *v = NULL;
+	size_t              raw = 0;
+	int64_t            *ids;
+	long long           id;
+	const char         *bad, *many;
+
+	bad = pl_arena_printf(
+	    rq->arena, "%s must be a list of department ids.", label);
+	many = pl_arena_printf(rq->arena, "%s: at most %d departments.", label,
+	    PL_AGENT_DEPTS_MAX);
+	*sent = false;
+	*n = 0;
+	*out = NULL;
+	if (rq->json != NULL) {
+		if (!json_object_object_get_ex(rq->json, name, &v))
+			return PL_OK;
+		*sent = true;
+		if (v == NULL || !json_object_is_type(v, json_type_array))
+			return pl_in_fail(rq, name, bad);
+		raw = json_object_array_length(v);
+	} else
+		for (size_t i = 0; i < rq->form.n; i++)
+			if (strcmp(rq->form.v[i].key, name) == 0)
+				raw++;
+	if (rq->json == NULL && raw > 0)
+		*sent = true;
+	if (raw > PL_AGENT_DEPTS_MAX)
+		return pl_in_fail(rq, name, many);
+	ids = pl_arena_array(rq->arena, raw ? raw : 1, sizeof(*ids));
+	if (rq->json != NULL) {
+		for (size_t i = 0; i < raw; i++) {
+			struct json_object *e = json_object_array_get_idx(v, i);
+
+			if (e == NULL ||
+			    !json_object_is_type(e, json_type_int) ||
+			    (id = json_object_get_int64(e)) < 1)
+				return pl_in_fail(rq, name, bad);
+			if (!ids_has(ids, *n, id))
+				ids[(*n)++] = id;
+		}
+	} else {
+		for (size_t i = 0; i < rq->form.n; i++) {
+			if (strcmp(rq->form.v[i].key, name) != 0)
+				continue;
+			if (pl_parse_i64(
+			        rq->form.v[i].val, 1, INT64_MAX, &id) != PL_OK)
+				return pl_in_fail(rq, name, bad);
+			if (!ids_has(ids, *n, id))
+				ids[(*n)++] = id;
+		}
 	}
-	json_object_object_add(o, "admins", admins);
+	*out = ids;
 	return PL_OK;
 }
+
+/* A text field; a JSON update that does not send it keeps cur. */
+static void
+text_read(struct pl_req *rq, const char *name, const char *label,
+    const char *cur, const char **out)
+{
+	if (cur != NULL && rq->json != NULL && !pl_in_has(rq, name)) {
+		*out = cur;
+		return;
+	}
+	pl_in_text(rq, name, label, 0, PL_MAX_FIELD, out);
+}
+
+/*
+ * Read a create (cur NULL: admin_id allowed) or an update of cur, as
+ * typed; the rules are the domain's. Forms replace every field (an
+ * unticked box sends nothing, so a missing list is empty); a JSON update
+ * keeps what it does not send. Only known fields are accepted; an e-mail
+ * in an update is refused. Errors are recorded on rq->errs.
+ */
+static void
+agent_read(
+    struct pl_req *rq, const struct pl_agent *cur, struct pl_agent_in *in)
+{
+	static const char *const create[] = { "admin_id", "first_name",
+		"last_name", "email", "phone", "department_ids",
+		"supervisor_of", NULL };
+	static const char *const update[] = { "first_name", "last_name",
+		"phone", "department_ids", "supervisor_of", NULL };
+	bool                     dsent, ssent;
+	int64_t                 *v;
+
+	memset(in, 0, sizeof(*in));
+	/* The e-mail is the sign-in name: it never changes. Said first, so
+	 * the message is this one rather than "unknown field". */
+	if (cur != NULL && pl_in_has(rq, "email"))
+		pl_in_fail(
+		    rq, "email", "The e-mail address cannot be changed.");
+	pl_in_only(rq, cur != NULL ? update : create);
+	if (cur == NULL)
+		pl_in_id(rq, "admin_id", 0, "Choose an admin from the list.",
+		    &in->admin_id);
+	text_read(rq, "first_name", "First name", cur ? cur->first_name : NULL,
+	    &in->first_name);
+	text_read(rq, "last_name", "Last name", cur ? cur->last_name : NULL,
+	    &in->last_name);
+	if (cur == NULL)
+		pl_in_text(
+		    rq, "email", "E-mail address", 0, PL_MAX_FIELD, &in->email);
+	text_read(rq, "phone", "Phone", cur ? cur->phone : NULL, &in->phone);
+	if (ids_read(rq, "department_ids", "Departments", &dsent, &in->dept,
+	        &in->ndept) != PL_OK ||
+	    ids_read(rq, "supervisor_of", "Supervisor of", &ssent, &in->sup,
+	        &in->nsup) != PL_OK)
+		return;
+	if (cur != NULL && rq->json != NULL && !dsent) {
+		v = pl_arena_array(
+		    rq->arena, cur->ndept ? cur->ndept : 1, sizeof(*v));
+		for (size_t i = 0; i < cur->ndept; i++)
+			v[i] = cur->dept[i].id;
+		in->dept = v;
+		in->ndept = cur->ndept;
+	}
+	if (cur != NULL && rq->json != NULL && !ssent) {
+		/* Kept where the agent stays a member. */
+		v = pl_arena_array(
+		    rq->arena, cur->ndept ? cur->ndept : 1, sizeof(*v));
+		in->nsup = 0;
+		for (size_t i = 0; i < cur->ndept; i++)
+			if (cur->dept[i].supervisor &&
+			    ids_has(in->dept, in->ndept, cur->dept[i].id))
+				v[in->nsup++] = cur->dept[i].id;
+		in->sup = v;
+	}
+}
+
+/* --- the form ----------------------------------------------------------- */
 
 /* Is id among the form's values of field (the boxes ticked)? */
 static bool
@@ -122,115 +299,63 @@ dept_option(struct pl_req *rq, struct json_object *arr, int64_t id,
 }
 
 /*
- * The form's data: for the super admin creating, the admin picker; once the
- * tenant is known (tenant_id != 0), its admin and its active departments
- * (plus those of a it has left deactivated) as boxes, ticked as typed or as
- * saved; the values typed, or a's.
+ * The form's data (its JSON twin's too): for the super admin creating, the
+ * admin picker (admins); once the tenant is known (tenant_id != 0), its
+ * admin and its active departments (plus those of a it has left
+ * deactivated) as boxes, ticked as typed or as saved; the agent edited.
+ * The fields start from a's.
  */
 static enum pl_err
 form_fill(struct pl_req *rq, struct pl_resp *rs, int64_t tenant_id,
     int64_t admin_id, const struct pl_agent *a)
 {
-	struct json_object *o = pl_resp_obj(rs), *opts, *deps, *admin, *v;
+	struct json_object *o = pl_resp_obj(rs), *deps, *v;
+	struct pl_db       *db = pl_req_db(rq);
+	struct pl_option   *opts, admin;
+	size_t              n;
 	enum pl_err         er;
 
 	pl_json_set_bool(o, "super", is_super(rq));
-	if (is_super(rq) && a == NULL &&
-	    (er = admins_fill(rq, o, admin_id)) != PL_OK)
-		return er;
-	if (tenant_id != 0) {
-		if ((er = pl_agent_admin_info(rq, tenant_id, &admin)) != PL_OK)
+	if (is_super(rq) && a == NULL) {
+		if ((er = pl_dept_admin_options(db, rq->arena, &rq->who,
+		         admin_id, &opts, &n)) != PL_OK)
 			return er;
-		json_object_object_add(o, "admin", admin);
+		json_object_object_add(o, "admins", pl_pick_admins(opts, n));
+	}
+	if (tenant_id != 0) {
+		if ((er = pl_agent_admin_info(
+		         db, rq->arena, &rq->who, tenant_id, &admin)) != PL_OK)
+			return er;
+		json_object_object_add(o, "admin", pl_pick_admin(&admin));
 		pl_json_set_i64(o, "admin_id", admin_id);
-		if ((er = pl_dept_options(rq, tenant_id, &opts)) != PL_OK)
+		if ((er = pl_dept_options(db, rq->arena, &rq->who, tenant_id,
+		         &opts, &n)) != PL_OK)
 			return er;
 		deps = json_object_new_array();
-		for (size_t i = 0; i < json_object_array_length(opts); i++) {
-			struct json_object *d =
-			    json_object_array_get_idx(opts, i);
-			int64_t id = 0;
-
-			if (json_object_object_get_ex(d, "id", &v))
-				id = json_object_get_int64(v);
-			dept_option(rq, deps, id,
-			    json_object_object_get_ex(d, "name", &v)
-			        ? json_object_get_string(v)
-			        : "",
-			    true, a);
-		}
+		for (size_t i = 0; i < n; i++)
+			dept_option(
+			    rq, deps, opts[i].id, opts[i].name, true, a);
 		for (size_t i = 0; a != NULL && i < a->ndept; i++)
 			if (!a->dept[i].active)
 				dept_option(rq, deps, a->dept[i].id,
 				    a->dept[i].name, false, a);
-		json_object_put(opts);
 		pl_json_set_bool(
 		    o, "no_departments", json_object_array_length(deps) == 0);
 		json_object_object_add(o, "departments", deps);
 	}
-	if (rq->api)
-		return PL_OK;
-	/* The text fields: as typed after a failed post, else as saved. */
-	v = json_object_new_object();
-	if (rq->method == PL_POST) {
-		static const char *const keys[] = { "first_name", "last_name",
-			"email", "phone" };
-
-		for (size_t i = 0; i < PL_NITEMS(keys); i++) {
-			const char *s = pl_kv_get(&rq->form, keys[i]);
-
-			pl_json_set_str(v, keys[i], s ? s : "");
-		}
-	} else if (a != NULL) {
+	if (a != NULL) {
+		json_object_object_add(o, "agent", agent_json(rq, a));
+		pl_json_set_str(pl_resp_view(rs), "action",
+		    pl_arena_printf(
+		        rq->arena, "/agents/%lld", (long long)a->id));
+		v = json_object_new_object();
 		pl_json_set_str(v, "first_name", a->first_name);
 		pl_json_set_str(v, "last_name", a->last_name);
 		pl_json_set_str(v, "phone", a->phone);
-	}
-	json_object_object_add(o, "values", v);
-	if (a != NULL) {
-		json_object_object_add(o, "agent", pl_agent_json(a));
-		pl_json_set_str(o, "action",
-		    pl_arena_printf(
-		        rq->arena, "/agents/%lld", (long long)a->id));
+		pl_resp_form(rs, v);
 	} else
-		pl_json_set_str(o, "action", "/agents");
+		pl_json_set_str(pl_resp_view(rs), "action", "/agents");
 	return PL_OK;
-}
-
-/* What pages show beside the JSON: the date, and the role in words. */
-static void
-html_extras(struct json_object *o)
-{
-	struct json_object *v;
-	const char         *s;
-
-	if (json_object_object_get_ex(o, "created_at", &v) &&
-	    (s = json_object_get_string(v)) != NULL && strlen(s) >= 10)
-		json_object_object_add(
-		    o, "created_on", json_object_new_string_len(s, 10));
-	pl_json_set_str(o, "role_label",
-	    json_object_object_get_ex(o, "role", &v) &&
-	            strcmp(json_object_get_string(v), "supervisor") == 0
-	        ? "Supervisor"
-	        : "Agent");
-}
-
-/* The list's filter: ?admin_id= (the super admin's; an admin may name
- * itself). 0 when not given. */
-static enum pl_err
-filter_tenant(struct pl_req *rq, int64_t *admin_id, int64_t *tenant_id)
-{
-	const char *s = pl_query(rq, "admin_id");
-	long long   n;
-
-	*admin_id = 0;
-	*tenant_id = is_super(rq) ? 0 : rq->sess->tenant_id;
-	if (s == NULL || *s == '\0')
-		return PL_OK;
-	if (pl_parse_i64(s, 1, INT64_MAX, &n) != PL_OK)
-		return pl_in_fail(rq, "admin_id", "admin_id is an admin's id.");
-	*admin_id = n;
-	return pl_admin_tenant(pl_req_db(rq), rq->arena, &rq->who, n, tenant_id);
 }
 
 /*
@@ -243,25 +368,48 @@ static enum pl_err
 agents_list(struct pl_req *rq, struct pl_resp *rs)
 {
 	struct json_object *o, *items;
+	struct pl_option   *opts;
+	struct pl_agent    *v;
 	struct pl_list      l;
-	int64_t             aid, tid;
+	size_t              n;
+	int64_t             aid;
 	enum pl_err         er;
 
 	pl_resp_page(rs, "agents_list", "Agents");
-	o = pl_resp_obj(rs);
+	o = pl_resp_view(rs);
 	pl_json_set_bool(o, "super", is_super(rq));
-	if ((er = pl_list_parse(rq, pl_agent_sorts, &l)) != PL_OK)
+	if ((er = pl_list_parse(rq, pl_agent_sorts, &l)) != PL_OK ||
+	    (er = pl_in_query_id(
+	         rq, "admin_id", "admin_id is an admin's id.", &aid)) != PL_OK)
 		return er;
-	if ((er = filter_tenant(rq, &aid, &tid)) != PL_OK)
+	if (is_super(rq)) {
+		if ((er = pl_dept_admin_options(pl_req_db(rq), rq->arena,
+		         &rq->who, aid, &opts, &n)) != PL_OK)
+			return er;
+		json_object_object_add(o, "admins", pl_pick_admins(opts, n));
+	}
+	if ((er = pl_agent_list(
+	         pl_req_db(rq), rq->arena, &rq->who, aid, &l, &v, &n)) != PL_OK)
 		return er;
-	if (!rq->api && is_super(rq) && (er = admins_fill(rq, o, aid)) != PL_OK)
-		return er;
-	if ((er = pl_agent_list(rq, tid, &l, &items)) != PL_OK)
-		return er;
-	for (size_t i = 0; !rq->api && i < json_object_array_length(items); i++)
-		html_extras(json_object_array_get_idx(items, i));
+	items = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(items, agent_json(rq, &v[i]));
 	pl_list_reply(rq, rs, &l, items);
 	return PL_OK;
+}
+
+/* The admin a form is for: admin_id as given, or the caller's own (an
+ * admin); *tenant_id its tenant, 0 when none is chosen yet. */
+static enum pl_err
+form_admin(struct pl_req *rq, int64_t *admin_id, int64_t *tenant_id)
+{
+	*tenant_id = 0;
+	if (*admin_id == 0 && !is_super(rq))
+		*admin_id = rq->who.user_id;
+	if (*admin_id == 0)
+		return PL_OK;
+	return pl_admin_tenant(
+	    pl_req_db(rq), rq->arena, &rq->who, *admin_id, tenant_id);
 }
 
 /*
@@ -274,7 +422,7 @@ static enum pl_err
 agents_new(struct pl_req *rq, struct pl_resp *rs)
 {
 	const char *s = pl_query(rq, "admin_id");
-	int64_t     aid = 0, tid = 0;
+	int64_t     aid = 0, tid;
 	long long   n;
 	enum pl_err er;
 
@@ -283,31 +431,31 @@ agents_new(struct pl_req *rq, struct pl_resp *rs)
 		if (pl_parse_i64(s, 1, INT64_MAX, &n) != PL_OK)
 			return PL_ENOTFOUND;
 		aid = n;
-	} else if (!is_super(rq))
-		aid = rq->sess->user_id;
-	if (aid != 0 && (er = pl_admin_tenant(pl_req_db(rq), rq->arena, &rq->who, aid, &tid)) != PL_OK)
+	}
+	if ((er = form_admin(rq, &aid, &tid)) != PL_OK)
 		return er;
 	return form_fill(rq, rs, tid, aid, NULL);
 }
 
-/* Reply with the agent id as saved: the JSON object, or a 303 to its page. */
+/* Reply with agent id as saved: JSON the agent, a form a 303 to href (its
+ * page when NULL). */
 static enum pl_err
-agent_reply(struct pl_req *rq, struct pl_resp *rs, int64_t id, const char *to)
+agent_saved(struct pl_req *rq, struct pl_resp *rs, int64_t id, const char *href,
+    bool created)
 {
 	struct pl_agent a;
 	enum pl_err     er;
 
-	if (!rq->api) {
-		pl_resp_redirect(rs,
-		    to ? to
-		       : pl_arena_printf(
-		             rq->arena, "/agents/%lld", (long long)id),
-		    "Saved.");
-		return PL_OK;
-	}
-	if ((er = pl_agent_get(rq, id, &a)) != PL_OK)
+	if ((er = pl_agent_get(pl_req_db(rq), rq->arena, &rq->who, id, &a)) !=
+	    PL_OK)
 		return er;
-	pl_resp_set(rs, pl_agent_json(&a));
+	if (href == NULL)
+		href =
+		    pl_arena_printf(rq->arena, "/agents/%lld", (long long)id);
+	if (created)
+		pl_resp_created(rs, agent_json(rq, &a), href, NULL);
+	else
+		pl_resp_saved(rs, agent_json(rq, &a), href, NULL);
 	return PL_OK;
 }
 
@@ -322,30 +470,22 @@ static enum pl_err
 agents_create(struct pl_req *rq, struct pl_resp *rs)
 {
 	struct pl_agent_in in;
-	int64_t            aid = 0, tid = 0, id;
-	enum pl_err        er, ea;
+	int64_t            aid, tid, id;
+	enum pl_err        er, ef;
 
 	pl_resp_page(rs, "agents_form", "New agent");
-	er = pl_agent_input(rq, NULL, &in);
-	ea = pl_agent_admin_input(rq, &aid, &tid);
-	if (ea != PL_OK && ea != PL_EINVAL && ea != PL_ENOTFOUND)
-		return ea;
+	agent_read(rq, NULL, &in);
+	er = pl_agent_create(
+	    pl_req_db(rq), rq->arena, &rq->who, &in, &rq->errs, &id);
+	if (er == PL_OK)
+		return agent_saved(rq, rs, id, NULL, true);
 	/* The form again shows what was chosen: the admin's departments. */
-	if (!rq->api) {
-		enum pl_err ef = form_fill(
-		    rq, rs, ea == PL_OK ? tid : 0, ea == PL_OK ? aid : 0, NULL);
-
-		if (ef != PL_OK)
-			return ef;
-	}
-	if (er != PL_OK || ea == PL_EINVAL)
-		return PL_EINVAL;
-	if (ea != PL_OK)
-		return ea;
-	if ((er = pl_agent_create(rq, tid, &in, &id)) != PL_OK)
-		return er;
-	pl_resp_status(rs, 201);
-	return agent_reply(rq, rs, id, NULL);
+	aid = in.admin_id;
+	if (form_admin(rq, &aid, &tid) != PL_OK)
+		aid = tid = 0;
+	if ((ef = form_fill(rq, rs, tid, aid, NULL)) != PL_OK)
+		return ef;
+	return er;
 }
 
 /*
@@ -355,20 +495,17 @@ agents_create(struct pl_req *rq, struct pl_resp *rs)
 static enum pl_err
 agents_show(struct pl_req *rq, struct pl_resp *rs)
 {
-	struct json_object *o;
-	struct pl_agent     a;
-	int64_t             id;
-	enum pl_err         er;
+	struct pl_agent a;
+	int64_t         id;
+	enum pl_err     er;
 
 	if ((er = pl_path_id(rq, "id", &id)) != PL_OK ||
-	    (er = pl_agent_get(rq, id, &a)) != PL_OK)
+	    (er = pl_agent_get(pl_req_db(rq), rq->arena, &rq->who, id, &a)) !=
+	        PL_OK)
 		return er;
 	pl_resp_page(rs, "agents_show",
 	    pl_arena_printf(rq->arena, "%s %s", a.first_name, a.last_name));
-	o = pl_agent_json(&a);
-	if (!rq->api)
-		html_extras(o);
-	pl_resp_set(rs, o);
+	pl_resp_set(rs, agent_json(rq, &a));
 	return PL_OK;
 }
 
@@ -385,12 +522,10 @@ agents_edit(struct pl_req *rq, struct pl_resp *rs)
 	enum pl_err     er;
 
 	if ((er = pl_path_id(rq, "id", &id)) != PL_OK ||
-	    (er = pl_agent_get(rq, id, &a)) != PL_OK)
+	    (er = pl_agent_get(pl_req_db(rq), rq->arena, &rq->who, id, &a)) !=
+	        PL_OK)
 		return er;
 	pl_resp_page(rs, "agents_form", "Edit agent");
-	if (rq->api)
-		json_object_object_add(
-		    pl_resp_obj(rs), "agent", pl_agent_json(&a));
 	return form_fill(rq, rs, a.tenant_id, a.admin_id, &a);
 }
 
@@ -410,18 +545,18 @@ agents_update(struct pl_req *rq, struct pl_resp *rs)
 	enum pl_err        er, ef;
 
 	if ((er = pl_path_id(rq, "id", &id)) != PL_OK ||
-	    (er = pl_agent_get(rq, id, &a)) != PL_OK)
+	    (er = pl_agent_get(pl_req_db(rq), rq->arena, &rq->who, id, &a)) !=
+	        PL_OK)
 		return er;
 	pl_resp_page(rs, "agents_form", "Edit agent");
-	er = pl_agent_input(rq, &a, &in);
-	if (!rq->api &&
-	    (ef = form_fill(rq, rs, a.tenant_id, a.admin_id, &a)) != PL_OK)
+	agent_read(rq, &a, &in);
+	er = pl_agent_update(
+	    pl_req_db(rq), rq->arena, &rq->who, id, &in, &rq->errs);
+	if (er == PL_OK)
+		return agent_saved(rq, rs, id, NULL, false);
+	if ((ef = form_fill(rq, rs, a.tenant_id, a.admin_id, &a)) != PL_OK)
 		return ef;
-	if (er != PL_OK)
-		return er;
-	if ((er = pl_agent_update(rq, &a, &in)) != PL_OK)
-		return er;
-	return agent_reply(rq, rs, id, NULL);
+	return er;
 }
 
 /* Block or unblock: the form may say to come back to the list. */
@@ -434,16 +569,19 @@ block_set(struct pl_req *rq, struct pl_resp *rs, bool blocked)
 	int64_t                  id;
 	enum pl_err              er;
 
+	/* Out of reach is a 404 whatever the body says. */
 	if ((er = pl_path_id(rq, "id", &id)) != PL_OK ||
-	    (er = pl_agent_get(rq, id, &a)) != PL_OK)
-		return er;
-	if ((er = pl_in_only(rq, fields)) != PL_OK)
+	    (er = pl_agent_get(pl_req_db(rq), rq->arena, &rq->who, id, &a)) !=
+	        PL_OK ||
+	    (er = pl_in_only(rq, fields)) != PL_OK)
 		return er;
 	from = pl_kv_get(&rq->form, "from");
-	if ((er = pl_agent_set_blocked(rq, &a, blocked)) != PL_OK)
+	if ((er = pl_agent_set_blocked(
+	         pl_req_db(rq), rq->arena, &rq->who, id, blocked)) != PL_OK)
 		return er;
-	return agent_reply(rq, rs, id,
-	    from != NULL && strcmp(from, "list") == 0 ? "/agents" : NULL);
+	return agent_saved(rq, rs, id,
+	    from != NULL && strcmp(from, "list") == 0 ? "/agents" : NULL,
+	    false);
 }
 
 /*

@@ -1,18 +1,19 @@
 /* departments.c: /departments and /api/departments -- the teams of a
  * tenant: list, create, show, edit, activate and deactivate. The super
  * admin picks the admin (so the tenant) first; an admin manages its own.
- * The rules and the SQL live in lib/dept.c; this file turns requests into
- * those calls and fills the pages. */
+ * The rules and the SQL live in lib/domain/dept.c; this file reads the
+ * input, calls it, and answers as pages or JSON. */
 /* SPDX-License-Identifier: MIT */
 #include "parley.h"
 
-#include "admin.h"
 #include "dept.h"
 #include "escape.h"
+#include "pick.h"
 
 static pl_handler dept_list, dept_new, dept_create, dept_show, dept_edit,
     dept_update, dept_activate, dept_deactivate;
 
+/* clang-format off */
 static const struct pl_route routes[] = {
 	{ "/departments", dept_list, PL_ROLE_ADMIN, .html = PL_GET, .api = PL_GET },
 	{ "/departments/new", dept_new, PL_ROLE_ADMIN, .html = PL_GET },
@@ -23,6 +24,7 @@ static const struct pl_route routes[] = {
 	{ "/departments/:id/activate", dept_activate, PL_ROLE_ADMIN, .html = PL_POST, .api = PL_POST },
 	{ "/departments/:id/deactivate", dept_deactivate, PL_ROLE_ADMIN, .html = PL_POST, .api = PL_POST },
 };
+/* clang-format on */
 
 PL_NAV(30, "/departments", "Departments", PL_ROLE_ADMIN);
 
@@ -54,43 +56,60 @@ id_arg(const char *s)
 	return v;
 }
 
+static bool
+is_super(const struct pl_req *rq)
+{
+	return rq->who.role == PL_ROLE_SUPER;
+}
+
 /*
- * Who the page is for (data.is_super) and, when sel >= 0, the super admin's
- * admin picker (data.admins, each with "selected" when its id is sel).
- * HTML only: JSON replies carry just the department.
+ * A department as JSON: {id, admin_id, company, name, description, active,
+ * agent_count, created_at, created_on}, created_on being the date pages
+ * show ("2026-01-31"). Caller owns it.
+ */
+static struct json_object *
+dept_json(struct pl_req *rq, const struct pl_dept *d)
+{
+	struct json_object *o = json_object_new_object();
+	const char         *c = d->created_at ? d->created_at : "";
+
+	pl_json_set_i64(o, "id", d->id);
+	if (d->admin_id != 0)
+		pl_json_set_i64(o, "admin_id", d->admin_id);
+	else
+		json_object_object_add(o, "admin_id", NULL);
+	pl_json_set_str(o, "company", d->company ? d->company : "");
+	pl_json_set_str(o, "name", d->name);
+	pl_json_set_str(o, "description", d->description);
+	pl_json_set_bool(o, "active", d->active);
+	pl_json_set_i64(o, "agent_count", d->agent_count);
+	pl_json_set_time(o, "created_at", d->created_at);
+	pl_json_set_str(o, "created_on",
+	    strlen(c) >= 10 ? pl_arena_strndup(rq->arena, c, 10) : "");
+	return o;
+}
+
+/*
+ * Who the page is for (is_super) and, when sel >= 0, the super admin's
+ * admin picker (admins, each with "selected" when its id is sel): what only
+ * the page shows.
  */
 static enum pl_err
 page_admins(struct pl_req *rq, struct pl_resp *rs, int64_t sel)
 {
-	struct json_object *o = pl_resp_obj(rs), *admins;
+	struct json_object *o = pl_resp_view(rs);
+	struct pl_option   *v;
+	size_t              n;
 	enum pl_err         er;
 
-	if (rq->api)
+	pl_json_set_bool(o, "is_super", is_super(rq));
+	if (!is_super(rq) || sel < 0)
 		return PL_OK;
-	pl_json_set_bool(o, "is_super", rq->sess->role == PL_ROLE_SUPER);
-	if (rq->sess->role != PL_ROLE_SUPER || sel < 0)
-		return PL_OK;
-	if ((er = pl_dept_admin_pick(rq, sel, &admins)) != PL_OK)
+	if ((er = pl_dept_admin_options(
+	         pl_req_db(rq), rq->arena, &rq->who, sel, &v, &n)) != PL_OK)
 		return er;
-	json_object_object_add(o, "admins", admins);
+	json_object_object_add(o, "admins", pl_pick_admins(v, n));
 	return PL_OK;
-}
-
-/* For pages: the date part of created_at ("2026-01-31"). */
-static void
-created_on(struct json_object *o)
-{
-	struct json_object *v;
-	const char         *s;
-
-	if (json_object_object_get_ex(o, "created_at", &v) &&
-	    (s = json_object_get_string(v)) != NULL && strlen(s) >= 10) {
-		char day[11];
-
-		memcpy(day, s, 10);
-		day[10] = '\0';
-		pl_json_set_str(o, "created_on", day);
-	}
 }
 
 /* This page's path and query, for action forms to come back to. */
@@ -120,9 +139,11 @@ here(struct pl_req *rq)
 static enum pl_err
 dept_list(struct pl_req *rq, struct pl_resp *rs)
 {
-	struct json_object *items;
+	struct json_object *items, *o;
+	struct pl_dept     *v;
 	struct pl_list      l;
-	int64_t             aid = id_arg(pl_query(rq, "admin_id")), tid = 0;
+	size_t              n;
+	int64_t             aid = id_arg(pl_query(rq, "admin_id"));
 	enum pl_err         er;
 
 	pl_resp_page(rs, "departments_list", "Departments");
@@ -132,49 +153,39 @@ dept_list(struct pl_req *rq, struct pl_resp *rs)
 		return er;
 	if (aid < 0)
 		return pl_in_fail(rq, "admin_id", "admin_id is an admin's id.");
-	if (aid > 0) {
-		if ((er = pl_admin_tenant(pl_req_db(rq), rq->arena, &rq->who, aid, &tid)) != PL_OK)
-			return er;
-	} else if (rq->sess->role != PL_ROLE_SUPER)
-		tid = rq->sess->tenant_id;
-	if ((er = pl_dept_list(rq, tid, &l, &items)) != PL_OK)
+	if ((er = pl_dept_list(
+	         pl_req_db(rq), rq->arena, &rq->who, aid, &l, &v, &n)) != PL_OK)
 		return er;
-	if (!rq->api)
-		for (size_t i = 0; i < json_object_array_length(items); i++)
-			created_on(json_object_array_get_idx(items, i));
+	items = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(items, dept_json(rq, &v[i]));
 	pl_list_reply(rq, rs, &l, items);
-	if (!rq->api) {
-		struct json_object *o = pl_resp_obj(rs);
-
-		pl_json_set_str(o, "back", here(rq));
-		if (aid > 0)
-			pl_json_set_i64(o, "admin_id", aid);
-		pl_json_set_str(o, "new_href",
-		    aid > 0
-		        ? pl_arena_printf(rq->arena,
-		              "/departments/new?admin_id=%lld", (long long)aid)
-		        : "/departments/new");
-	}
+	o = pl_resp_view(rs);
+	pl_json_set_str(o, "back", here(rq));
+	if (aid > 0)
+		pl_json_set_i64(o, "admin_id", aid);
+	pl_json_set_str(o, "new_href",
+	    aid > 0 ? pl_arena_printf(rq->arena,
+	                  "/departments/new?admin_id=%lld", (long long)aid)
+	            : "/departments/new");
 	return PL_OK;
 }
 
 /* The form page: create (d NULL) or edit d; sel is the admin to show
- * selected in the super admin's picker. */
+ * selected in the super admin's picker. The fields start from d's. */
 static enum pl_err
 form_page(
     struct pl_req *rq, struct pl_resp *rs, const struct pl_dept *d, int64_t sel)
 {
-	struct json_object *o;
+	struct json_object *o, *v;
 	enum pl_err         er;
 
 	pl_resp_page(
 	    rs, "departments_form", d ? "Edit department" : "New department");
-	if (rq->api)
-		return PL_OK;
 	/* An edit shows the admin; only a create picks one. */
 	if ((er = page_admins(rq, rs, d ? -1 : sel > 0 ? sel : 0)) != PL_OK)
 		return er;
-	o = pl_resp_obj(rs);
+	o = pl_resp_view(rs);
 	if (d != NULL) {
 		pl_json_set_bool(o, "edit", 1);
 		pl_json_set_i64(o, "id", d->id);
@@ -188,12 +199,14 @@ form_page(
 		    *d->company ? pl_arena_printf(rq->arena, "%s (%s)",
 		                      d->admin_name, d->company)
 		                : d->admin_name);
+		v = json_object_new_object();
+		pl_json_set_str(v, "name", d->name);
+		pl_json_set_str(v, "description", d->description);
+		pl_resp_form(rs, v);
 	} else {
 		pl_json_set_str(o, "action", "/departments");
 		pl_json_set_str(o, "cancel_href", "/departments");
-		pl_json_set_str(o, "admin_label",
-		    pl_arena_printf(rq->arena, "%s %s", rq->sess->first_name,
-		        rq->sess->last_name));
+		pl_json_set_str(o, "admin_label", rq->who.name);
 	}
 	return PL_OK;
 }
@@ -208,34 +221,49 @@ dept_new(struct pl_req *rq, struct pl_resp *rs)
 	return form_page(rq, rs, NULL, id_arg(pl_query(rq, "admin_id")));
 }
 
-/* The department as the reply's data (JSON), with extra fields for pages. */
+/* Read a create's or an update's fields as typed (the rules are the
+ * domain's): admin_id, name and description only. On update, a field not
+ * sent keeps its value. Errors are recorded on rq->errs. */
 static void
-dept_put(struct pl_resp *rs, const struct pl_dept *d)
+dept_read(struct pl_req *rq, bool create, struct pl_dept_in *in)
 {
-	pl_resp_set(rs, pl_dept_json(d));
+	static const char *const fields[] = { "admin_id", "name", "description",
+		NULL };
+
+	memset(in, 0, sizeof(*in));
+	/* An unknown field has no place beside the form's fields: its
+	 * message also goes to the top of the form. */
+	if (pl_in_only(rq, fields) != PL_OK && rq->errs.n > 0)
+		pl_in_fail(rq, NULL, rq->errs.v[0].msg);
+	pl_in_id(
+	    rq, "admin_id", 0, "Choose an admin from the list.", &in->admin_id);
+	if (create || pl_in_has(rq, "name"))
+		pl_in_text(
+		    rq, "name", "Department name", 0, PL_MAX_FIELD, &in->name);
+	if (create || pl_in_has(rq, "description"))
+		pl_in_text(rq, "description", "Description", PL_MULTILINE,
+		    PL_MAX_FIELD, &in->description);
 }
 
-/* After a write: a form goes back (303 to back, or the department, with
- * "Saved."); a program gets the department as it now is, with status. */
+/* After a write: the JSON twin gets the department as it now is; a form
+ * goes to href (the department, or the list it came from). */
 static enum pl_err
-dept_saved(struct pl_req *rq, struct pl_resp *rs, int64_t id, const char *back,
-    int status)
+dept_saved(struct pl_req *rq, struct pl_resp *rs, int64_t id, const char *href,
+    bool created)
 {
 	struct pl_dept d;
 	enum pl_err    er;
 
-	if (!rq->api) {
-		pl_resp_redirect(rs,
-		    back ? back
-		         : pl_arena_printf(
-		               rq->arena, "/departments/%lld", (long long)id),
-		    "Saved.");
-		return PL_OK;
-	}
-	if ((er = pl_dept_get(rq, id, &d)) != PL_OK)
+	if ((er = pl_dept_get(pl_req_db(rq), rq->arena, &rq->who, id, &d)) !=
+	    PL_OK)
 		return er;
-	dept_put(rs, &d);
-	pl_resp_status(rs, status);
+	if (href == NULL)
+		href = pl_arena_printf(
+		    rq->arena, "/departments/%lld", (long long)id);
+	if (created)
+		pl_resp_created(rs, dept_json(rq, &d), href, NULL);
+	else
+		pl_resp_saved(rs, dept_json(rq, &d), href, NULL);
 	return PL_OK;
 }
 
@@ -250,19 +278,19 @@ static enum pl_err
 dept_create(struct pl_req *rq, struct pl_resp *rs)
 {
 	struct pl_dept_in in;
-	int64_t           tid, id;
-	enum pl_err       er;
+	int64_t           id;
+	enum pl_err       er, ef;
 
-	if ((er = form_page(rq, rs, NULL,
-	         id_arg(pl_kv_get(&rq->form, "admin_id")))) != PL_OK)
-		return er;
-	if ((er = pl_dept_input(rq, 1, NULL, &in)) != PL_OK)
-		return er;
-	if ((er = pl_dept_tenant(rq, in.admin_id, &tid)) != PL_OK)
-		return er;
-	if ((er = pl_dept_create(rq, tid, &in, &id)) != PL_OK)
-		return er;
-	return dept_saved(rq, rs, id, NULL, 201);
+	pl_resp_page(rs, "departments_form", "New department");
+	dept_read(rq, true, &in);
+	er = pl_dept_create(
+	    pl_req_db(rq), rq->arena, &rq->who, &in, &rq->errs, &id);
+	if (er == PL_OK)
+		return dept_saved(rq, rs, id, NULL, true);
+	/* The form again, its picker on the admin chosen. */
+	if ((ef = form_page(rq, rs, NULL, in.admin_id)) != PL_OK)
+		return ef;
+	return er;
 }
 
 /*
@@ -273,29 +301,40 @@ dept_create(struct pl_req *rq, struct pl_resp *rs)
 static enum pl_err
 dept_show(struct pl_req *rq, struct pl_resp *rs)
 {
-	struct json_object *o, *agents;
-	struct pl_dept      d;
-	int64_t             id;
-	enum pl_err         er;
+	struct json_object   *o, *agents;
+	struct pl_dept_agent *v;
+	struct pl_dept        d;
+	size_t                n;
+	int64_t               id;
+	enum pl_err           er;
 
-	if ((er = pl_path_id(rq, "id", &id)) != PL_OK)
-		return er;
-	if ((er = pl_dept_get(rq, id, &d)) != PL_OK)
-		return er;
-	if ((er = pl_dept_agents(rq, &d, &agents)) != PL_OK)
+	if ((er = pl_path_id(rq, "id", &id)) != PL_OK ||
+	    (er = pl_dept_get(pl_req_db(rq), rq->arena, &rq->who, id, &d)) !=
+	        PL_OK ||
+	    (er = pl_dept_agents(pl_req_db(rq), rq->arena, &d, &v, &n)) !=
+	        PL_OK)
 		return er;
 	pl_resp_page(rs, "departments_show", "Department");
-	dept_put(rs, &d);
-	o = pl_resp_obj(rs);
-	pl_json_set_str(o, "admin_name", d.admin_name);
-	pl_json_set_bool(o, "agents_more",
-	    d.agent_count > (int64_t)json_object_array_length(agents));
-	json_object_object_add(o, "agents", agents);
-	if (!rq->api) {
-		pl_json_set_bool(
-		    o, "is_super", rq->sess->role == PL_ROLE_SUPER);
-		created_on(o);
+	agents = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *g = json_object_new_object();
+
+		pl_json_set_i64(g, "id", v[i].id);
+		pl_json_set_str(g, "first_name", v[i].first_name);
+		pl_json_set_str(g, "last_name", v[i].last_name);
+		pl_json_set_str(g, "name",
+		    pl_arena_printf(
+		        rq->arena, "%s %s", v[i].first_name, v[i].last_name));
+		pl_json_set_str(g, "email", v[i].email);
+		pl_json_set_bool(g, "supervisor", v[i].supervisor);
+		json_object_array_add(agents, g);
 	}
+	o = dept_json(rq, &d);
+	pl_json_set_str(o, "admin_name", d.admin_name);
+	pl_json_set_bool(o, "agents_more", d.agent_count > (int64_t)n);
+	json_object_object_add(o, "agents", agents);
+	pl_resp_set(rs, o);
+	pl_json_set_bool(pl_resp_view(rs), "is_super", is_super(rq));
 	return PL_OK;
 }
 
@@ -306,23 +345,15 @@ dept_show(struct pl_req *rq, struct pl_resp *rs)
 static enum pl_err
 dept_edit(struct pl_req *rq, struct pl_resp *rs)
 {
-	struct json_object *v;
-	struct pl_dept      d;
-	int64_t             id;
-	enum pl_err         er;
+	struct pl_dept d;
+	int64_t        id;
+	enum pl_err    er;
 
-	if ((er = pl_path_id(rq, "id", &id)) != PL_OK)
+	if ((er = pl_path_id(rq, "id", &id)) != PL_OK ||
+	    (er = pl_dept_get(pl_req_db(rq), rq->arena, &rq->who, id, &d)) !=
+	        PL_OK)
 		return er;
-	if ((er = pl_dept_get(rq, id, &d)) != PL_OK)
-		return er;
-	if ((er = form_page(rq, rs, &d, 0)) != PL_OK)
-		return er;
-	/* What the fields show before anything is typed. */
-	v = json_object_new_object();
-	pl_json_set_str(v, "name", d.name);
-	pl_json_set_str(v, "description", d.description);
-	json_object_object_add(pl_resp_obj(rs), "prefill", v);
-	return PL_OK;
+	return form_page(rq, rs, &d, 0);
 }
 
 /*
@@ -341,17 +372,16 @@ dept_update(struct pl_req *rq, struct pl_resp *rs)
 	int64_t           id;
 	enum pl_err       er;
 
-	if ((er = pl_path_id(rq, "id", &id)) != PL_OK)
+	if ((er = pl_path_id(rq, "id", &id)) != PL_OK ||
+	    (er = pl_dept_get(pl_req_db(rq), rq->arena, &rq->who, id, &d)) !=
+	        PL_OK ||
+	    (er = form_page(rq, rs, &d, 0)) != PL_OK)
 		return er;
-	if ((er = pl_dept_get(rq, id, &d)) != PL_OK)
+	dept_read(rq, false, &in);
+	if ((er = pl_dept_update(pl_req_db(rq), rq->arena, &rq->who, id, &in,
+	         &rq->errs)) != PL_OK)
 		return er;
-	if ((er = form_page(rq, rs, &d, 0)) != PL_OK)
-		return er;
-	if ((er = pl_dept_input(rq, 0, NULL, &in)) != PL_OK)
-		return er;
-	if ((er = pl_dept_update(rq, &d, &in)) != PL_OK)
-		return er;
-	return dept_saved(rq, rs, id, NULL, 200);
+	return dept_saved(rq, rs, id, NULL, false);
 }
 
 /* Where a page's action form sends the user back: a "back" field naming a
@@ -378,23 +408,22 @@ dflt:
 }
 
 static enum pl_err
-set_active(struct pl_req *rq, struct pl_resp *rs, int active)
+set_active(struct pl_req *rq, struct pl_resp *rs, bool active)
 {
 	static const char *const fields[] = { "back", NULL };
-	static const char *const none[] = { NULL };
 	struct pl_dept           d;
 	int64_t                  id;
 	enum pl_err              er;
 
-	if ((er = pl_path_id(rq, "id", &id)) != PL_OK)
+	/* Out of reach is a 404 whatever the body says. */
+	if ((er = pl_path_id(rq, "id", &id)) != PL_OK ||
+	    (er = pl_dept_get(pl_req_db(rq), rq->arena, &rq->who, id, &d)) !=
+	        PL_OK ||
+	    (er = pl_in_only(rq, fields)) != PL_OK ||
+	    (er = pl_dept_set_active(
+	         pl_req_db(rq), rq->arena, &rq->who, id, active)) != PL_OK)
 		return er;
-	if ((er = pl_dept_get(rq, id, &d)) != PL_OK)
-		return er;
-	if ((er = pl_in_only(rq, rq->api ? none : fields)) != PL_OK)
-		return er;
-	if ((er = pl_dept_set_active(rq, &d, active)) != PL_OK)
-		return er;
-	return dept_saved(rq, rs, id, back_path(rq, id), 200);
+	return dept_saved(rq, rs, id, back_path(rq, id), false);
 }
 
 /*
@@ -405,7 +434,7 @@ set_active(struct pl_req *rq, struct pl_resp *rs, int active)
 static enum pl_err
 dept_activate(struct pl_req *rq, struct pl_resp *rs)
 {
-	return set_active(rq, rs, 1);
+	return set_active(rq, rs, true);
 }
 
 /*
@@ -416,5 +445,5 @@ dept_activate(struct pl_req *rq, struct pl_resp *rs)
 static enum pl_err
 dept_deactivate(struct pl_req *rq, struct pl_resp *rs)
 {
-	return set_active(rq, rs, 0);
+	return set_active(rq, rs, false);
 }

@@ -15,19 +15,13 @@
 /* SPDX-License-Identifier: MIT */
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "admin.h"
-#include "session.h"
+#include "twacct.h"
 #include "arena.h"
-#include "ident.h"
 #include "audit.h"
-#include "listing.h"
-#include "notify.h"
-#include "outbox.h"
-#include "parse.h"
-#include "req.h"
-#include "resp.h"
+#include "change.h"
+#include "list.h"
+#include "rule.h"
 #include "user.h"
 #include "valid.h"
 
@@ -180,49 +174,35 @@ static const char *const stmts[ADM__MAX] = {
 };
 
 const struct pl_sqlset pl_admin_sql = { "admin", stmts, ADM__MAX,
-	{ &pl_audit_sql, &pl_user_sql } };
+	{ &pl_audit_sql, &pl_user_sql, &pl_twacct_sql } };
 
-/* The fields of a create and of an update: an e-mail never changes. */
-static const char *const create_fields[] = { "first_name", "last_name", "email",
-	"company", "phone", NULL };
-static const char *const update_fields[] = { "first_name", "last_name",
-	"company", "phone", NULL };
-
-enum pl_err
-pl_admin_input(struct pl_req *rq, bool create, struct pl_admin_in *in)
+/* Only the super admin manages admins. */
+static enum pl_err
+super_only(const struct pl_actor *who)
 {
-	const char *why;
-	enum pl_err er;
+	return who->role == PL_ROLE_SUPER ? PL_OK : PL_EPERM;
+}
 
-	memset(in, 0, sizeof(*in));
-	in->email = "";
-	/* First, so a role, a tenant_id or an e-mail on update is the error
-	 * named: the caller is trying to set what it may not. */
-	pl_in_only(rq, create ? create_fields : update_fields);
-	pl_in_text(rq, "first_name", "First name", PL_REQUIRED, PL_NAME_MAX,
-	    &in->first_name);
-	pl_in_text(rq, "last_name", "Last name", PL_REQUIRED, PL_NAME_MAX,
-	    &in->last_name);
-	if (create) {
-		pl_in_text(rq, "email", "E-mail", PL_REQUIRED, PL_EMAIL_MAX,
-		    &in->email);
-		if (*in->email && (why = pl_valid_email(in->email)) != NULL)
-			pl_in_fail(rq, "email", why);
-	}
-	pl_in_text(rq, "company", "Company", PL_REQUIRED, PL_COMPANY_MAX,
-	    &in->company);
-	pl_in_text(rq, "phone", "Phone", 0, PL_PHONE_MAX, &in->phone);
-	if (*in->first_name && (why = pl_valid_name(in->first_name)) != NULL)
-		pl_in_fail(rq, "first_name", why);
-	if (*in->last_name && (why = pl_valid_name(in->last_name)) != NULL)
-		pl_in_fail(rq, "last_name", why);
-	if (*in->phone && (why = pl_valid_phone(in->phone)) != NULL)
-		pl_in_fail(rq, "phone", why);
-	if ((er = pl_in_check(rq)) != PL_OK)
-		return er;
+/* The rules of a create (with the e-mail, normalized into *email) or an
+ * update: every fault recorded on fe. */
+static enum pl_err
+admin_check(struct pl_arena *a, const struct pl_admin_in *in, bool create,
+    struct pl_errs *fe, const char **email)
+{
+	pl_rule_name(a, fe, "first_name", "First name", in->first_name);
+	pl_rule_name(a, fe, "last_name", "Last name", in->last_name);
 	if (create)
-		in->email = pl_email_normalize(rq->arena, in->email);
-	return PL_OK;
+		pl_rule_email(a, fe, "email", "E-mail", in->email, email);
+	pl_rule_text(a, fe, "company", "Company", PL_RULE_REQUIRED,
+	    PL_COMPANY_MAX, in->company);
+	pl_rule_phone(a, fe, "phone", "Phone", false, in->phone);
+	return pl_errs_check(fe);
+}
+
+static const char *
+phone_e164(struct pl_arena *a, const char *phone)
+{
+	return phone != NULL && *phone ? pl_phone_e164(a, phone) : "";
 }
 
 static void
@@ -240,69 +220,39 @@ row_admin(const struct pl_row *r, struct pl_admin *a)
 	a->created_at = pl_row_str(r, 9);
 }
 
-/* "Jan 2, 2026" from "2026-01-02 ...", for pages; "" if malformed. */
-static const char *
-date_label(struct pl_arena *a, const char *dt)
-{
-	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May",
-		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	long long                y, m, d;
-
-	if (dt == NULL || strlen(dt) < 10 || dt[4] != '-' || dt[7] != '-' ||
-	    pl_parse_i64(pl_arena_strndup(a, dt, 4), 1, 9999, &y) != PL_OK ||
-	    pl_parse_i64(pl_arena_strndup(a, dt + 5, 2), 1, 12, &m) != PL_OK ||
-	    pl_parse_i64(pl_arena_strndup(a, dt + 8, 2), 1, 31, &d) != PL_OK)
-		return "";
-	return pl_arena_printf(a, "%s %lld, %lld", months[m - 1], d, y);
-}
-
-struct json_object *
-pl_admin_json(const struct pl_req *rq, const struct pl_admin *a)
-{
-	struct json_object *o = json_object_new_object();
-
-	pl_json_set_i64(o, "id", a->id);
-	pl_json_set_str(o, "first_name", a->first_name);
-	pl_json_set_str(o, "last_name", a->last_name);
-	pl_json_set_str(o, "email", a->email);
-	pl_json_set_str(o, "company", a->company);
-	pl_json_set_str(o, "phone", a->phone);
-	pl_json_set_bool(o, "blocked", a->blocked);
-	pl_json_set_i64(o, "agent_count", a->agent_count);
-	pl_json_set_time(o, "created_at", a->created_at);
-	if (!rq->api)
-		pl_json_set_str(
-		    o, "created_label", date_label(rq->arena, a->created_at));
-	return o;
-}
-
 enum pl_err
-pl_admin_get(struct pl_req *rq, int64_t id, struct pl_admin *a)
+pl_admin_get(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
+    int64_t id, struct pl_admin *out)
 {
 	struct pl_row row;
 	enum pl_err   er;
 
-	er = pl_db_one(pl_req_db(rq), rq->arena, &pl_admin_sql, ADM_GET,
-	    PL_ARGS(PL_I64(id)), &row);
+	if ((er = super_only(who)) != PL_OK)
+		return er;
+	er =
+	    pl_db_one(db, a, &pl_admin_sql, ADM_GET, PL_ARGS(PL_I64(id)), &row);
 	if (er == PL_OK)
-		row_admin(&row, a);
+		row_admin(&row, out);
 	return er;
 }
 
 enum pl_err
-pl_admin_list(
-    struct pl_req *rq, const struct pl_list *l, struct json_object **items)
+pl_admin_list(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
+    const struct pl_list *l, struct pl_admin **v, size_t *n)
 {
-	struct pl_rows  rows;
-	struct pl_admin a;
-	enum pl_err     er;
+	struct pl_rows rows;
+	enum pl_err    er;
 
+	*v = NULL;
+	*n = 0;
+	if ((er = super_only(who)) != PL_OK)
+		return er;
 	if (*l->q == '\0')
-		er = pl_db_all(pl_req_db(rq), rq->arena, &pl_admin_sql,
+		er = pl_db_all(db, a, &pl_admin_sql,
 		    pl_list_stmt(l, ADM_LIST_NAME),
 		    PL_ARGS(PL_I64(l->limit + 1), PL_I64(l->offset)), &rows);
 	else
-		er = pl_db_all(pl_req_db(rq), rq->arena, &pl_admin_sql,
+		er = pl_db_all(db, a, &pl_admin_sql,
 		    pl_list_stmt(l, ADM_SEARCH_NAME),
 		    PL_ARGS(PL_STR(l->like), PL_STR(l->like), PL_STR(l->like),
 		        PL_STR(l->like), PL_I64(l->limit + 1),
@@ -310,174 +260,191 @@ pl_admin_list(
 		    &rows);
 	if (er != PL_OK)
 		return er;
-	*items = json_object_new_array();
-	for (size_t i = 0; i < rows.n; i++) {
-		row_admin(&rows.v[i], &a);
-		json_object_array_add(*items, pl_admin_json(rq, &a));
-	}
+	*v = pl_arena_array(a, rows.n ? rows.n : 1, sizeof(**v));
+	for (size_t i = 0; i < rows.n; i++)
+		row_admin(&rows.v[i], &(*v)[i]);
+	*n = rows.n;
 	return PL_OK;
 }
 
-/* Who invites: the super admin's name (the one really acting). */
-static const char *
-inviter_name(struct pl_req *rq)
-{
-	const struct pl_sess *s = rq->sess;
+/* What a create writes, and what it made. */
+struct create_arg {
+	const struct pl_admin_in *in;
+	const char               *email; /* normalized */
+	int64_t                   id;
+};
 
-	if (s->real_user_id != 0 && s->real_name != NULL)
-		return s->real_name;
-	return pl_arena_printf(rq->arena, "%s %s", s->first_name, s->last_name);
-}
-
-enum pl_err
-pl_admin_create(struct pl_req *rq, const struct pl_admin_in *in, int64_t *id)
+static enum pl_err
+create_write(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
+    void *p, struct pl_change *ch)
 {
-	struct pl_db *db = pl_req_db(rq);
-	const char   *name =
-	    pl_arena_printf(rq->arena, "%s %s", in->first_name, in->last_name);
+	struct create_arg        *g = p;
+	const struct pl_admin_in *in = g->in;
+	const char               *name =
+	    pl_arena_printf(a, "%s %s", in->first_name, in->last_name);
 	uint64_t    tid = 0, uid = 0;
 	enum pl_err er;
 
-	if ((er = pl_user_email_free(db, rq->arena, in->email, &rq->errs)) !=
-	    PL_OK)
-		return er;
-	if ((er = pl_db_begin(db)) != PL_OK)
-		return er;
 	if ((er = pl_db_exec(db, &pl_admin_sql, ADM_TENANT_INSERT,
 	         PL_ARGS(PL_STR(in->company)), NULL, &tid)) != PL_OK)
-		goto out;
+		return er;
 	er = pl_db_exec(db, &pl_admin_sql, ADM_USER_INSERT,
-	    PL_ARGS(PL_I64(tid), PL_STR(in->email), PL_STR(in->first_name),
-	        PL_STR(in->last_name), PL_STR(in->phone),
-	        PL_STR(*in->phone ? pl_phone_e164(rq->arena, in->phone) : "")),
+	    PL_ARGS(PL_I64(tid), PL_STR(g->email), PL_STR(in->first_name),
+	        PL_STR(in->last_name), PL_STR(in->phone ? in->phone : ""),
+	        PL_STR(phone_e164(a, in->phone))),
 	    NULL, &uid);
 	if (er != PL_OK)
-		goto out;
-	/* XXX: issue "Twilio accounts" creates the tenant's Twilio
-	 * sub-account here (spec 1.4), through the outbox. */
-	if ((er = pl_audit(db, &rq->who, (int64_t)tid, "create", "admin",
-	         (int64_t)uid,
-	         pl_arena_printf(rq->arena, "Admin %s <%s> of %s", name,
-	             in->email, in->company))) != PL_OK)
-		goto out;
-	if ((er = pl_user_invite(db, rq->arena, (int64_t)uid, in->email, name,
-	         inviter_name(rq))) != PL_OK)
-		goto out;
-	er = pl_db_commit(db);
-out:
-	if (er != PL_OK) {
-		pl_db_rollback(db);
-		/* Someone took the address since the check. */
-		if (er == PL_ECONFLICT)
-			pl_user_email_taken(&rq->errs);
 		return er;
-	}
-	pl_notify_wake(PL_OUTBOX_KEY);
-	*id = (int64_t)uid;
+	/* The business's Twilio sub-account (spec 1.4), named after the
+	 * company, goes through the worker. */
+	if ((er = pl_twacct_queue_create(db, a, (int64_t)tid,
+	         *in->company ? in->company : name)) != PL_OK)
+		return er;
+	if ((er = pl_user_invite(db, a, (int64_t)uid, g->email, name,
+	         pl_actor_real_name(who))) != PL_OK)
+		return er;
+	g->id = (int64_t)uid;
+	ch->tenant_id = (int64_t)tid;
+	ch->action = "create";
+	ch->target_type = "admin";
+	ch->target_id = (int64_t)uid;
+	ch->summary = pl_arena_printf(
+	    a, "Admin %s <%s> of %s", name, g->email, in->company);
+	ch->mail = true;
 	return PL_OK;
 }
 
-/* Lock an admin's user and tenant rows inside the caller's transaction:
- * PL_OK and the row (tenant_id, blocked, first, last, email, company), or
- * PL_ENOTFOUND when id is not an admin's. */
-static enum pl_err
-admin_lock(struct pl_req *rq, struct pl_db *db, int64_t id, struct pl_row *row)
+enum pl_err
+pl_admin_create(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, const struct pl_admin_in *in,
+    struct pl_errs *fe, int64_t *id)
 {
-	return pl_db_one(
-	    db, rq->arena, &pl_admin_sql, ADM_LOCK, PL_ARGS(PL_I64(id)), row);
+	struct create_arg g = { in, NULL, 0 };
+	enum pl_err       er;
+
+	if ((er = super_only(who)) != PL_OK ||
+	    (er = admin_check(a, in, true, fe, &g.email)) != PL_OK ||
+	    (er = pl_user_email_free(db, a, g.email, fe)) != PL_OK)
+		return er;
+	er = pl_change_run(db, a, who, create_write, &g);
+	/* Someone took the address since the check. */
+	if (er == PL_ECONFLICT)
+		return pl_user_email_taken(fe);
+	if (er == PL_OK)
+		*id = g.id;
+	return er;
 }
 
-enum pl_err
-pl_admin_update(struct pl_req *rq, int64_t id, const struct pl_admin_in *in)
-{
-	struct pl_db *db = pl_req_db(rq);
-	struct pl_row row;
-	int64_t       tid;
-	enum pl_err   er;
+/* An update or a block: which admin, and how. */
+struct admin_arg {
+	int64_t                   id;
+	const struct pl_admin_in *in; /* update */
+	bool                      blocked;
+};
 
-	if ((er = pl_db_begin(db)) != PL_OK)
+/* Lock an admin's user and tenant rows inside the change: PL_OK and the
+ * row (tenant_id, blocked, first, last, email, company), or PL_ENOTFOUND
+ * when id is not an admin's. */
+static enum pl_err
+admin_lock(struct pl_db *db, struct pl_arena *a, int64_t id, struct pl_row *row)
+{
+	return pl_db_one(
+	    db, a, &pl_admin_sql, ADM_LOCK, PL_ARGS(PL_I64(id)), row);
+}
+
+static enum pl_err
+update_write(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
+    void *p, struct pl_change *ch)
+{
+	struct admin_arg         *g = p;
+	const struct pl_admin_in *in = g->in;
+	struct pl_row             row;
+	int64_t                   tid;
+	enum pl_err               er;
+
+	(void)who;
+	if ((er = admin_lock(db, a, g->id, &row)) != PL_OK)
 		return er;
-	if ((er = admin_lock(rq, db, id, &row)) != PL_OK)
-		goto out;
 	tid = pl_row_i64(&row, 0);
 	if ((er = pl_db_exec(db, &pl_admin_sql, ADM_USER_UPDATE,
 	         PL_ARGS(PL_STR(in->first_name), PL_STR(in->last_name),
-	             PL_STR(in->phone),
-	             PL_STR(
-	                 *in->phone ? pl_phone_e164(rq->arena, in->phone) : ""),
-	             PL_I64(id)),
+	             PL_STR(in->phone ? in->phone : ""),
+	             PL_STR(phone_e164(a, in->phone)), PL_I64(g->id)),
 	         NULL, NULL)) != PL_OK ||
 	    (er = pl_db_exec(db, &pl_admin_sql, ADM_TENANT_UPDATE,
 	         PL_ARGS(PL_STR(in->company), PL_I64(tid)), NULL, NULL)) !=
 	        PL_OK)
-		goto out;
-	if ((er = pl_audit(db, &rq->who, tid, "update", "admin", id,
-	         pl_arena_printf(rq->arena, "Admin %s %s <%s> of %s",
-	             in->first_name, in->last_name, pl_row_str(&row, 4),
-	             in->company))) != PL_OK)
-		goto out;
-	er = pl_db_commit(db);
-out:
-	if (er != PL_OK)
-		pl_db_rollback(db);
-	return er;
-}
-
-/*
- * The seam where a later issue (Twilio accounts, spec 1.3 and 1.4)
- * suspends the tenant's Twilio sub-account when its admin is blocked and
- * reactivates it when unblocked: it will queue that call in the outbox
- * inside this transaction, so a Twilio outage delays it and never undoes
- * the block. Tenants have no sub-account yet, so there is nothing to do.
- */
-static enum pl_err
-twilio_subaccount_set_suspended(
-    struct pl_req *rq, struct pl_db *db, int64_t tenant_id, bool suspended)
-{
-	(void)rq;
-	(void)db;
-	(void)tenant_id;
-	(void)suspended;
+		return er;
+	ch->tenant_id = tid;
+	ch->action = "update";
+	ch->target_type = "admin";
+	ch->target_id = g->id;
+	ch->summary = pl_arena_printf(a, "Admin %s %s <%s> of %s",
+	    in->first_name, in->last_name, pl_row_str(&row, 4), in->company);
 	return PL_OK;
 }
 
 enum pl_err
-pl_admin_set_blocked(struct pl_req *rq, int64_t id, bool blocked)
+pl_admin_update(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t id, const struct pl_admin_in *in,
+    struct pl_errs *fe)
 {
-	struct pl_db *db = pl_req_db(rq);
-	struct pl_row row;
-	int64_t       tid;
-	enum pl_err   er;
+	struct admin_arg g = { id, in, false };
+	struct pl_admin  cur;
+	enum pl_err      er;
 
-	if ((er = pl_db_begin(db)) != PL_OK)
+	/* A missing admin is a 404 whatever the input says. */
+	if ((er = pl_admin_get(db, a, who, id, &cur)) != PL_OK ||
+	    (er = admin_check(a, in, false, fe, NULL)) != PL_OK)
 		return er;
-	if ((er = admin_lock(rq, db, id, &row)) != PL_OK)
-		goto out;
+	return pl_change_run(db, a, who, update_write, &g);
+}
+
+static enum pl_err
+block_write(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
+    void *p, struct pl_change *ch)
+{
+	struct admin_arg *g = p;
+	struct pl_row     row;
+	int64_t           tid;
+	enum pl_err       er;
+
+	(void)who;
+	if ((er = admin_lock(db, a, g->id, &row)) != PL_OK)
+		return er;
 	tid = pl_row_i64(&row, 0);
 	/* Already so: nothing changes, nothing to record. */
-	if ((pl_row_i64(&row, 1) != 0) == blocked) {
-		er = pl_db_commit(db);
-		goto out;
-	}
+	if ((pl_row_i64(&row, 1) != 0) == g->blocked)
+		return PL_OK;
 	if ((er = pl_db_exec(db, &pl_admin_sql, ADM_TENANT_BLOCK,
-	         PL_ARGS(PL_I64(blocked ? 1 : 0), PL_I64(tid)), NULL, NULL)) !=
-	    PL_OK)
-		goto out;
-	if ((er = twilio_subaccount_set_suspended(rq, db, tid, blocked)) !=
-	    PL_OK)
-		goto out;
-	if ((er = pl_audit(db, &rq->who, tid, blocked ? "block" : "unblock",
-	         "admin", id,
-	         pl_arena_printf(rq->arena, "Admin %s %s <%s> of %s",
-	             pl_row_str(&row, 2), pl_row_str(&row, 3),
-	             pl_row_str(&row, 4), pl_row_str(&row, 5)))) != PL_OK)
-		goto out;
-	if ((er = pl_db_commit(db)) == PL_OK)
-		pl_ident_changed("tenant", tid);
-out:
-	if (er != PL_OK)
-		pl_db_rollback(db);
-	return er;
+	         PL_ARGS(PL_I64(g->blocked ? 1 : 0), PL_I64(tid)), NULL,
+	         NULL)) != PL_OK ||
+	    /* Its Twilio sub-account follows through the outbox: an outage
+	     * delays the suspension, never undoes the block. */
+	    (er = pl_twacct_queue_status(db, a, tid, g->blocked)) != PL_OK)
+		return er;
+	ch->tenant_id = tid;
+	ch->action = g->blocked ? "block" : "unblock";
+	ch->target_type = "admin";
+	ch->target_id = g->id;
+	ch->summary =
+	    pl_arena_printf(a, "Admin %s %s <%s> of %s", pl_row_str(&row, 2),
+	        pl_row_str(&row, 3), pl_row_str(&row, 4), pl_row_str(&row, 5));
+	ch->changed_tenant = tid;
+	ch->mail = true; /* wakes the worker for the sub-account */
+	return PL_OK;
+}
+
+enum pl_err
+pl_admin_set_blocked(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t id, bool blocked)
+{
+	struct admin_arg g = { id, NULL, blocked };
+	enum pl_err      er;
+
+	if ((er = super_only(who)) != PL_OK)
+		return er;
+	return pl_change_run(db, a, who, block_write, &g);
 }
 
 enum pl_err

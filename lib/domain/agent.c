@@ -14,23 +14,18 @@
 
 #include <json-c/json.h>
 
+#include "admin.h"
 #include "agent.h"
 #include "arena.h"
-#include "ident.h"
-#include "admin.h"
 #include "audit.h"
 #include "buf.h"
+#include "change.h"
 #include "db.h"
 #include "events.h"
-#include "listing.h"
+#include "ident.h"
+#include "list.h"
 #include "log.h"
-#include "notify.h"
-#include "outbox.h"
-#include "parse.h"
-#include "req.h"
-#include "resp.h"
-#include "route.h"
-#include "session.h"
+#include "rule.h"
 #include "user.h"
 #include "valid.h"
 
@@ -166,8 +161,6 @@ const char *const pl_agent_sorts[] = { "name", "email", "created", NULL };
 
 static const char dept_missing[] = "Department not found.";
 
-/* --- reading input ------------------------------------------------------ */
-
 static bool
 ids_has(const int64_t *v, size_t n, int64_t id)
 {
@@ -177,199 +170,93 @@ ids_has(const int64_t *v, size_t n, int64_t id)
 	return false;
 }
 
-/*
- * A list of ids: repeated form fields, or a JSON array of integers. *sent
- * says whether the field came at all. Repeats are dropped. Errors are
- * recorded for the field.
- */
+/* The tenant whose agents who manages: its own for an admin, that of
+ * admin_id when named (pl_admin_tenant), 0 (every tenant) for the super
+ * admin naming none. */
 static enum pl_err
-ids_read(struct pl_req *rq, const char *name, const char *label, bool *sent,
-    int64_t **out, size_t *n)
+reach(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
+    int64_t admin_id, int64_t *tid)
 {
-	struct json_object *v;
-	size_t              raw = 0;
-	int64_t            *ids;
-	long long           id;
-	const char         *bad, *many;
-
-	bad = pl_arena_printf(
-	    rq->arena, "%s must be a list of department ids.", label);
-	many = pl_arena_printf(rq->arena, "%s: at most %d departments.", label,
-	    PL_AGENT_DEPTS_MAX);
-	*sent = false;
-	*n = 0;
-	*out = NULL;
-	if (rq->json != NULL) {
-		if (!json_object_object_get_ex(rq->json, name, &v))
-			return PL_OK;
-		*sent = true;
-		if (v == NULL || !json_object_is_type(v, json_type_array))
-			return pl_in_fail(rq, name, bad);
-		raw = json_object_array_length(v);
-	} else
-		for (size_t i = 0; i < rq->form.n; i++)
-			if (strcmp(rq->form.v[i].key, name) == 0)
-				raw++;
-	if (rq->json == NULL && raw > 0)
-		*sent = true;
-	if (raw > PL_AGENT_DEPTS_MAX)
-		return pl_in_fail(rq, name, many);
-	ids = pl_arena_array(rq->arena, raw ? raw : 1, sizeof(*ids));
-	if (rq->json != NULL) {
-		for (size_t i = 0; i < raw; i++) {
-			struct json_object *e = json_object_array_get_idx(v, i);
-
-			if (e == NULL ||
-			    !json_object_is_type(e, json_type_int) ||
-			    (id = json_object_get_int64(e)) < 1)
-				return pl_in_fail(rq, name, bad);
-			if (!ids_has(ids, *n, id))
-				ids[(*n)++] = id;
-		}
-	} else {
-		for (size_t i = 0; i < rq->form.n; i++) {
-			if (strcmp(rq->form.v[i].key, name) != 0)
-				continue;
-			if (pl_parse_i64(
-			        rq->form.v[i].val, 1, INT64_MAX, &id) != PL_OK)
-				return pl_in_fail(rq, name, bad);
-			if (!ids_has(ids, *n, id))
-				ids[(*n)++] = id;
-		}
-	}
-	*out = ids;
+	*tid = 0;
+	if (who->role == PL_ROLE_ADMIN && who->tenant_id == 0)
+		return PL_EPERM;
+	if (who->role != PL_ROLE_ADMIN && who->role != PL_ROLE_SUPER)
+		return PL_EPERM;
+	if (admin_id != 0)
+		return pl_admin_tenant(db, a, who, admin_id, tid);
+	if (who->role == PL_ROLE_ADMIN)
+		*tid = who->tenant_id;
 	return PL_OK;
 }
 
-/* A text field: required on forms and creates; a JSON update that does
- * not send it keeps cur. */
-static void
-text_read(struct pl_req *rq, const char *name, const char *label, size_t max,
-    const char *cur, const char **out)
+/* --- the rules of the input --------------------------------------------- */
+
+/* A list of ids without repeats, in the arena. */
+static const int64_t *
+ids_unique(struct pl_arena *a, const int64_t *v, size_t n, size_t *out)
 {
-	if (cur != NULL && rq->json != NULL && !pl_in_has(rq, name)) {
-		*out = cur;
-		return;
-	}
-	pl_in_text(rq, name, label, PL_REQUIRED, max, out);
+	int64_t *u = pl_arena_array(a, n ? n : 1, sizeof(*u));
+
+	*out = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!ids_has(u, *out, v[i]))
+			u[(*out)++] = v[i];
+	return u;
 }
 
-enum pl_err
-pl_agent_input(
-    struct pl_req *rq, const struct pl_agent *cur, struct pl_agent_in *in)
+/* Check in (create: with the e-mail) into *ok: normalized e-mail, ids
+ * without repeats. Every fault is recorded on fe. */
+static enum pl_err
+agent_check(struct pl_arena *a, const struct pl_agent_in *in, bool create,
+    struct pl_errs *fe, struct pl_agent_in *ok)
 {
-	static const char *const create[] = { "admin_id", "first_name",
-		"last_name", "email", "phone", "department_ids",
-		"supervisor_of", NULL };
-	static const char *const update[] = { "first_name", "last_name",
-		"phone", "department_ids", "supervisor_of", NULL };
-	const char              *why;
-	bool                     dsent, ssent;
-
-	memset(in, 0, sizeof(*in));
-	/* The e-mail is the sign-in name: it never changes. Said first, so
-	 * the message is this one rather than "unknown field". */
-	if (cur != NULL && pl_in_has(rq, "email"))
-		pl_in_fail(
-		    rq, "email", "The e-mail address cannot be changed.");
-	pl_in_only(rq, cur != NULL ? update : create);
-
-	text_read(rq, "first_name", "First name", PL_NAME_MAX,
-	    cur ? cur->first_name : NULL, &in->first_name);
-	text_read(rq, "last_name", "Last name", PL_NAME_MAX,
-	    cur ? cur->last_name : NULL, &in->last_name);
-	if (cur == NULL)
-		pl_in_text(rq, "email", "E-mail address", PL_REQUIRED,
-		    PL_EMAIL_MAX, &in->email);
-	text_read(rq, "phone", "Phone", PL_PHONE_MAX, cur ? cur->phone : NULL,
-	    &in->phone);
-	if (*in->first_name && (why = pl_valid_name(in->first_name)) != NULL)
-		pl_in_fail(rq, "first_name", why);
-	if (*in->last_name && (why = pl_valid_name(in->last_name)) != NULL)
-		pl_in_fail(rq, "last_name", why);
-	if (in->email != NULL && *in->email) {
-		if ((why = pl_valid_email(in->email)) != NULL)
-			pl_in_fail(rq, "email", why);
-		else
-			in->email = pl_email_normalize(rq->arena, in->email);
-	}
-	if (*in->phone && (why = pl_valid_phone(in->phone)) != NULL)
-		pl_in_fail(rq, "phone", why);
-
-	if (ids_read(rq, "department_ids", "Departments", &dsent, &in->dept,
-	        &in->ndept) != PL_OK ||
-	    ids_read(rq, "supervisor_of", "Supervisor of", &ssent, &in->sup,
-	        &in->nsup) != PL_OK)
-		return pl_in_check(rq);
-	if (cur != NULL && rq->json != NULL && !dsent) {
-		in->dept = pl_arena_array(
-		    rq->arena, cur->ndept ? cur->ndept : 1, sizeof(*in->dept));
-		for (size_t i = 0; i < cur->ndept; i++)
-			in->dept[in->ndept++] = cur->dept[i].id;
-	}
-	if (cur != NULL && rq->json != NULL && !ssent) {
-		/* Kept where the agent stays a member. */
-		in->sup = pl_arena_array(
-		    rq->arena, cur->ndept ? cur->ndept : 1, sizeof(*in->sup));
-		for (size_t i = 0; i < cur->ndept; i++)
-			if (cur->dept[i].supervisor &&
-			    ids_has(in->dept, in->ndept, cur->dept[i].id))
-				in->sup[in->nsup++] = cur->dept[i].id;
-	}
-	if (in->ndept == 0)
-		pl_in_fail(
-		    rq, "department_ids", "Choose at least one department.");
-	for (size_t i = 0; i < in->nsup; i++)
-		if (!ids_has(in->dept, in->ndept, in->sup[i])) {
-			pl_in_fail(rq, "supervisor_of",
+	*ok = *in;
+	pl_rule_name(a, fe, "first_name", "First name", in->first_name);
+	pl_rule_name(a, fe, "last_name", "Last name", in->last_name);
+	if (create)
+		pl_rule_email(
+		    a, fe, "email", "E-mail address", in->email, &ok->email);
+	pl_rule_phone(a, fe, "phone", "Phone", true, in->phone);
+	ok->dept = ids_unique(a, in->dept, in->ndept, &ok->ndept);
+	ok->sup = ids_unique(a, in->sup, in->nsup, &ok->nsup);
+	if (ok->ndept == 0)
+		pl_errs_add(
+		    fe, "department_ids", "Choose at least one department.");
+	else if (ok->ndept > PL_AGENT_DEPTS_MAX)
+		pl_errs_add(fe, "department_ids",
+		    pl_arena_printf(a, "Departments: at most %d departments.",
+		        PL_AGENT_DEPTS_MAX));
+	for (size_t i = 0; i < ok->nsup; i++)
+		if (!ids_has(ok->dept, ok->ndept, ok->sup[i])) {
+			pl_errs_add(fe, "supervisor_of",
 			    "A supervisor must also belong to each department"
 			    " it supervises.");
 			break;
 		}
-	return pl_in_check(rq);
+	return pl_errs_check(fe);
 }
 
 enum pl_err
-pl_agent_admin_input(struct pl_req *rq, int64_t *admin_id, int64_t *tenant_id)
+pl_agent_admin_info(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t tenant_id, struct pl_option *out)
 {
-	enum pl_err er;
+	struct pl_row row;
+	int64_t       own;
+	enum pl_err   er;
 
-	*tenant_id = 0;
-	if ((er = pl_in_id(rq, "admin_id", 0, "Choose an admin from the list.",
-	         admin_id)) != PL_OK)
+	if ((er = reach(db, a, who, 0, &own)) != PL_OK)
 		return er;
-	if (*admin_id == 0) {
-		if (rq->sess->role == PL_ROLE_SUPER)
-			return pl_in_fail(rq, "admin_id",
-			    "Choose the admin this agent works for.");
-		*admin_id = rq->sess->user_id;
-	}
-	er = pl_admin_tenant(pl_req_db(rq), rq->arena, &rq->who, *admin_id, tenant_id);
-	if (er == PL_ENOTFOUND)
-		pl_in_fail(rq, "admin_id", "Admin not found.");
-	return er;
-}
-
-enum pl_err
-pl_agent_admin_info(
-    struct pl_req *rq, int64_t tenant_id, struct json_object **out)
-{
-	struct pl_row       row;
-	struct json_object *o;
-	enum pl_err         er;
-
-	*out = NULL;
-	er = pl_db_one(pl_req_db(rq), rq->arena, &pl_agent_sql, AG_ADMIN,
-	    PL_ARGS(PL_I64(tenant_id)), &row);
+	if (own != 0 && own != tenant_id)
+		return PL_ENOTFOUND;
+	er = pl_db_one(
+	    db, a, &pl_agent_sql, AG_ADMIN, PL_ARGS(PL_I64(tenant_id)), &row);
 	if (er != PL_OK)
 		return er;
-	o = json_object_new_object();
-	pl_json_set_i64(o, "id", pl_row_i64(&row, 0));
-	pl_json_set_str(o, "name",
-	    pl_arena_printf(
-	        rq->arena, "%s %s", pl_row_str(&row, 1), pl_row_str(&row, 2)));
-	pl_json_set_str(o, "company", pl_row_str(&row, 3));
-	*out = o;
+	out->id = pl_row_i64(&row, 0);
+	out->name = pl_arena_printf(
+	    a, "%s %s", pl_row_str(&row, 1), pl_row_str(&row, 2));
+	out->detail = pl_row_str(&row, 3);
+	out->selected = false;
 	return PL_OK;
 }
 
@@ -377,7 +264,7 @@ pl_agent_admin_info(
 
 /* The departments column: a JSON array the database built (or NULL). */
 static void
-depts_parse(struct pl_req *rq, const char *text, struct pl_agent *a)
+depts_parse(struct pl_arena *ar, const char *text, struct pl_agent *a)
 {
 	struct json_object *arr, *v;
 	size_t              n;
@@ -391,7 +278,7 @@ depts_parse(struct pl_req *rq, const char *text, struct pl_agent *a)
 		return;
 	}
 	n = json_object_array_length(arr);
-	a->dept = pl_arena_array(rq->arena, n ? n : 1, sizeof(*a->dept));
+	a->dept = pl_arena_array(ar, n ? n : 1, sizeof(*a->dept));
 	for (size_t i = 0; i < n; i++) {
 		struct json_object   *e = json_object_array_get_idx(arr, i);
 		struct pl_agent_dept *d = &a->dept[a->ndept];
@@ -399,10 +286,9 @@ depts_parse(struct pl_req *rq, const char *text, struct pl_agent *a)
 		if (!json_object_object_get_ex(e, "id", &v))
 			continue;
 		d->id = json_object_get_int64(v);
-		d->name =
-		    json_object_object_get_ex(e, "name", &v)
-		        ? pl_arena_strdup(rq->arena, json_object_get_string(v))
-		        : "";
+		d->name = json_object_object_get_ex(e, "name", &v)
+		              ? pl_arena_strdup(ar, json_object_get_string(v))
+		              : "";
 		d->supervisor =
 		    json_object_object_get_ex(e, "supervisor", &v) &&
 		    json_object_get_int64(v) != 0;
@@ -414,7 +300,7 @@ depts_parse(struct pl_req *rq, const char *text, struct pl_agent *a)
 }
 
 static void
-agent_row(struct pl_req *rq, const struct pl_row *r, struct pl_agent *a)
+agent_row(struct pl_arena *ar, const struct pl_row *r, struct pl_agent *a)
 {
 	a->id = pl_row_i64(r, 0);
 	a->tenant_id = pl_row_i64(r, 1);
@@ -427,153 +313,106 @@ agent_row(struct pl_req *rq, const struct pl_row *r, struct pl_agent *a)
 	a->role = pl_row_str(r, 8);
 	a->blocked = pl_row_i64(r, 9) != 0;
 	a->created_at = pl_row_str(r, 10);
-	depts_parse(rq, pl_row_str(r, 11), a);
+	depts_parse(ar, pl_row_str(r, 11), a);
 }
 
 enum pl_err
-pl_agent_get(struct pl_req *rq, int64_t id, struct pl_agent *a)
+pl_agent_get(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
+    int64_t id, struct pl_agent *out)
 {
-	struct pl_db *db = pl_req_db(rq);
 	struct pl_row row;
-	int64_t       tid = rq->sess->tenant_id;
+	int64_t       tid;
 	enum pl_err   er;
 
-	if (rq->sess->role == PL_ROLE_SUPER) {
-		er = pl_db_one(db, rq->arena, &pl_agent_sql, AG_TENANT_OF,
+	if ((er = reach(db, a, who, 0, &tid)) != PL_OK)
+		return er;
+	/* Only the super admin finds the tenant from the agent. */
+	if (tid == 0) {
+		er = pl_db_one(db, a, &pl_agent_sql, AG_TENANT_OF,
 		    PL_ARGS(PL_I64(id)), &row);
 		if (er != PL_OK)
 			return er;
 		tid = pl_row_i64(&row, 0);
 	}
-	if (tid == 0)
-		return PL_ENOTFOUND;
-	er = pl_db_one(db, rq->arena, &pl_agent_sql, AG_GET,
+	er = pl_db_one(db, a, &pl_agent_sql, AG_GET,
 	    PL_ARGS(PL_I64(tid), PL_I64(id)), &row);
 	if (er == PL_OK)
-		agent_row(rq, &row, a);
+		agent_row(a, &row, out);
 	return er;
 }
 
-struct json_object *
-pl_agent_json(const struct pl_agent *a)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *ids = json_object_new_array();
-	struct json_object *deps = json_object_new_array();
-	struct json_object *sup = json_object_new_array();
-
-	pl_json_set_i64(o, "id", a->id);
-	if (a->admin_id != 0)
-		pl_json_set_i64(o, "admin_id", a->admin_id);
-	else
-		json_object_object_add(o, "admin_id", NULL);
-	pl_json_set_str(o, "company", a->company);
-	pl_json_set_str(o, "first_name", a->first_name);
-	pl_json_set_str(o, "last_name", a->last_name);
-	pl_json_set_str(o, "email", a->email);
-	pl_json_set_str(o, "phone", a->phone);
-	pl_json_set_str(o, "role", a->role);
-	for (size_t i = 0; i < a->ndept; i++) {
-		struct json_object *d = json_object_new_object();
-
-		json_object_array_add(
-		    ids, json_object_new_int64(a->dept[i].id));
-		pl_json_set_i64(d, "id", a->dept[i].id);
-		pl_json_set_str(d, "name", a->dept[i].name);
-		pl_json_set_bool(d, "active", a->dept[i].active);
-		pl_json_set_bool(d, "supervisor", a->dept[i].supervisor);
-		json_object_array_add(deps, d);
-		if (a->dept[i].supervisor)
-			json_object_array_add(
-			    sup, json_object_new_int64(a->dept[i].id));
-	}
-	json_object_object_add(o, "department_ids", ids);
-	json_object_object_add(o, "departments", deps);
-	json_object_object_add(o, "supervisor_of", sup);
-	pl_json_set_bool(o, "blocked", a->blocked);
-	pl_json_set_time(o, "created_at", a->created_at);
-	return o;
-}
-
 enum pl_err
-pl_agent_list(struct pl_req *rq, int64_t tenant_id, const struct pl_list *l,
-    struct json_object **items)
+pl_agent_list(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
+    int64_t admin_id, const struct pl_list *l, struct pl_agent **v, size_t *n)
 {
-	struct pl_db  *db = pl_req_db(rq);
 	struct pl_rows rows;
 	const char    *p = l->like;
+	int64_t        tid;
 	size_t         base;
 	enum pl_err    er;
 
-	*items = NULL;
-	/* Every tenant at once is the super admin's view only. */
-	if (tenant_id == 0 && rq->sess->role != PL_ROLE_SUPER)
-		return PL_EPERM;
-	if (tenant_id != 0)
+	*v = NULL;
+	*n = 0;
+	if ((er = reach(db, a, who, admin_id, &tid)) != PL_OK)
+		return er;
+	if (tid != 0)
 		base = *l->q != '\0' ? AG_FIND_T : AG_LIST_T;
 	else
 		base = *l->q != '\0' ? AG_FIND_ALL : AG_LIST_ALL;
-	if (tenant_id != 0 && *l->q != '\0')
-		er = pl_db_all(db, rq->arena, &pl_agent_sql,
-		    pl_list_stmt(l, base),
-		    PL_ARGS(PL_I64(tenant_id), PL_STR(p), PL_I64(tenant_id),
-		        PL_STR(p), PL_I64(tenant_id), PL_STR(p),
-		        PL_I64(l->limit + 1), PL_I64(l->offset)),
-		    &rows);
-	else if (tenant_id != 0)
-		er = pl_db_all(db, rq->arena, &pl_agent_sql,
-		    pl_list_stmt(l, base),
-		    PL_ARGS(PL_I64(tenant_id), PL_I64(l->limit + 1),
+	if (tid != 0 && *l->q != '\0')
+		er = pl_db_all(db, a, &pl_agent_sql, pl_list_stmt(l, base),
+		    PL_ARGS(PL_I64(tid), PL_STR(p), PL_I64(tid), PL_STR(p),
+		        PL_I64(tid), PL_STR(p), PL_I64(l->limit + 1),
 		        PL_I64(l->offset)),
 		    &rows);
+	else if (tid != 0)
+		er = pl_db_all(db, a, &pl_agent_sql, pl_list_stmt(l, base),
+		    PL_ARGS(
+		        PL_I64(tid), PL_I64(l->limit + 1), PL_I64(l->offset)),
+		    &rows);
 	else if (*l->q != '\0')
-		er = pl_db_all(db, rq->arena, &pl_agent_sql,
-		    pl_list_stmt(l, base),
+		er = pl_db_all(db, a, &pl_agent_sql, pl_list_stmt(l, base),
 		    PL_ARGS(PL_STR(p), PL_STR(p), PL_STR(p),
 		        PL_I64(l->limit + 1), PL_I64(l->offset)),
 		    &rows);
 	else
-		er = pl_db_all(db, rq->arena, &pl_agent_sql,
-		    pl_list_stmt(l, base),
+		er = pl_db_all(db, a, &pl_agent_sql, pl_list_stmt(l, base),
 		    PL_ARGS(PL_I64(l->limit + 1), PL_I64(l->offset)), &rows);
 	if (er != PL_OK)
 		return er;
-	*items = json_object_new_array();
-	for (size_t i = 0; i < rows.n; i++) {
-		struct pl_agent a;
-
-		agent_row(rq, &rows.v[i], &a);
-		json_object_array_add(*items, pl_agent_json(&a));
-	}
+	*v = pl_arena_array(a, rows.n ? rows.n : 1, sizeof(**v));
+	for (size_t i = 0; i < rows.n; i++)
+		agent_row(a, &rows.v[i], &(*v)[i]);
+	*n = rows.n;
 	return PL_OK;
 }
 
 /* --- writing ------------------------------------------------------------ */
 
 /*
- * Inside the transaction: every department id must be an active department
- * of the tenant, or one the agent already belongs to (keep, may be NULL).
+ * Inside the change: every department id must be an active department of
+ * the tenant, or one the agent already belongs to (keep, may be NULL).
  * Locks them against a concurrent deactivation. *names gets their names
  * for the audit summary. PL_ENOTFOUND naming department_ids otherwise.
  */
 static enum pl_err
-depts_check(struct pl_req *rq, struct pl_db *db, int64_t tenant_id,
+depts_check(struct pl_db *db, struct pl_arena *a, int64_t tenant_id,
     const struct pl_agent_in *in, const int64_t *keep, size_t nkeep,
-    const char **names)
+    struct pl_errs *fe, const char **names)
 {
 	struct pl_buf b;
 	struct pl_row row;
 	enum pl_err   er;
 
-	pl_buf_init(&b, rq->arena);
+	pl_buf_init(&b, a);
 	for (size_t i = 0; i < in->ndept; i++) {
-		er = pl_db_one(db, rq->arena, &pl_agent_sql, AG_DEPT,
+		er = pl_db_one(db, a, &pl_agent_sql, AG_DEPT,
 		    PL_ARGS(PL_I64(tenant_id), PL_I64(in->dept[i])), &row);
 		if (er == PL_OK && pl_row_i64(&row, 1) == 0 &&
 		    !ids_has(keep, nkeep, in->dept[i]))
 			er = PL_ENOTFOUND;
 		if (er == PL_ENOTFOUND)
-			pl_in_fail(rq, "department_ids", dept_missing);
+			pl_errs_add(fe, "department_ids", dept_missing);
 		if (er != PL_OK)
 			return er;
 		pl_buf_printf(&b, "%s\"%s\"%s", i ? ", " : "",
@@ -609,153 +448,213 @@ members_write(struct pl_db *db, int64_t tenant_id, int64_t uid,
 	return PL_OK;
 }
 
+/* The role follows what the agent supervises. */
 static const char *
 role_of(const struct pl_agent_in *in)
 {
 	return in->nsup > 0 ? "supervisor" : "agent";
 }
 
-enum pl_err
-pl_agent_create(struct pl_req *rq, int64_t tenant_id,
-    const struct pl_agent_in *in, int64_t *id)
-{
-	struct pl_db *db = pl_req_db(rq);
-	const char   *names = "", *name;
-	uint64_t      uid = 0;
-	enum pl_err   er;
+/* A write of one agent: its tenant, the input checked, and which. */
+struct agent_arg {
+	int64_t                   tenant_id;
+	const struct pl_agent_in *in;
+	const struct pl_agent    *cur; /* update, block */
+	bool                      blocked;
+	struct pl_errs           *fe;
+	int64_t                   id; /* create: the new one */
+};
 
-	name =
-	    pl_arena_printf(rq->arena, "%s %s", in->first_name, in->last_name);
-	if ((er = pl_db_begin(db)) != PL_OK)
+static enum pl_err
+create_write(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
+    void *p, struct pl_change *ch)
+{
+	struct agent_arg         *g = p;
+	const struct pl_agent_in *in = g->in;
+	const char               *names = "", *name;
+	uint64_t                  uid = 0;
+	enum pl_err               er;
+
+	name = pl_arena_printf(a, "%s %s", in->first_name, in->last_name);
+	if ((er = depts_check(
+	         db, a, g->tenant_id, in, NULL, 0, g->fe, &names)) != PL_OK ||
+	    (er = pl_user_email_free(db, a, in->email, g->fe)) != PL_OK)
 		return er;
-	if ((er = depts_check(rq, db, tenant_id, in, NULL, 0, &names)) != PL_OK)
-		goto out;
-	er = pl_user_email_free(db, rq->arena, in->email, &rq->errs);
-	if (er == PL_OK)
-		er = pl_db_exec(db, &pl_agent_sql, AG_INSERT,
-		    PL_ARGS(PL_I64(tenant_id), PL_STR(role_of(in)),
-		        PL_STR(in->email), PL_STR(in->first_name),
-		        PL_STR(in->last_name), PL_STR(in->phone),
-		        PL_STR(pl_phone_e164(rq->arena, in->phone))),
-		    NULL, &uid);
-	if (er == PL_ECONFLICT)
-		pl_user_email_taken(&rq->errs); /* also when the key refused */
-	if (er != PL_OK)
-		goto out;
-	if ((er = members_write(db, tenant_id, (int64_t)uid, in, NULL, 0)) !=
-	    PL_OK)
-		goto out;
-	if ((er = pl_user_invite(db, rq->arena, (int64_t)uid, in->email, name,
-	         pl_arena_printf(rq->arena, "%s %s", rq->sess->first_name,
-	             rq->sess->last_name))) != PL_OK)
-		goto out;
-	if ((er = pl_audit(db, &rq->who, tenant_id, "create", "agent", (int64_t)uid,
-	         pl_arena_printf(rq->arena, "created %s \"%s\" <%s> in %s",
-	             role_of(in), name, in->email, names))) != PL_OK)
-		goto out;
-	er = pl_db_commit(db);
-out:
-	if (er != PL_OK) {
-		pl_db_rollback(db);
+	if ((er = pl_db_exec(db, &pl_agent_sql, AG_INSERT,
+	         PL_ARGS(PL_I64(g->tenant_id), PL_STR(role_of(in)),
+	             PL_STR(in->email), PL_STR(in->first_name),
+	             PL_STR(in->last_name), PL_STR(in->phone),
+	             PL_STR(pl_phone_e164(a, in->phone))),
+	         NULL, &uid)) != PL_OK)
 		return er;
-	}
-	pl_notify_wake(PL_OUTBOX_KEY);
-	*id = (int64_t)uid;
+	if ((er = members_write(db, g->tenant_id, (int64_t)uid, in, NULL, 0)) !=
+	        PL_OK ||
+	    (er = pl_user_invite(db, a, (int64_t)uid, in->email, name,
+	         pl_actor_real_name(who))) != PL_OK)
+		return er;
+	g->id = (int64_t)uid;
+	ch->tenant_id = g->tenant_id;
+	ch->action = "create";
+	ch->target_type = "agent";
+	ch->target_id = g->id;
+	ch->summary = pl_arena_printf(a, "created %s \"%s\" <%s> in %s",
+	    role_of(in), name, in->email, names);
+	ch->mail = true;
 	return PL_OK;
 }
 
 enum pl_err
-pl_agent_update(
-    struct pl_req *rq, const struct pl_agent *a, const struct pl_agent_in *in)
+pl_agent_create(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, const struct pl_agent_in *in,
+    struct pl_errs *fe, int64_t *id)
 {
-	struct pl_db  *db = pl_req_db(rq);
-	const char    *names = "";
-	struct pl_row  row;
-	struct pl_rows cur;
-	int64_t       *keep;
-	enum pl_err    er;
+	struct agent_arg   g = { 0, NULL, NULL, false, fe, 0 };
+	struct pl_agent_in ok;
+	enum pl_err        ev, er;
 
-	if ((er = pl_db_begin(db)) != PL_OK)
+	/* Every field error at once; an admin not who's to name only once
+	 * the fields are right. */
+	ev = agent_check(a, in, true, fe, &ok);
+	if (in->admin_id == 0 && who->role == PL_ROLE_SUPER)
+		er = pl_errs_add(
+		    fe, "admin_id", "Choose the admin this agent works for.");
+	else if ((er = reach(db, a, who, in->admin_id, &g.tenant_id)) ==
+	         PL_ENOTFOUND)
+		pl_errs_add(fe, "admin_id", "Admin not found.");
+	if (ev != PL_OK || er == PL_EINVAL)
+		return PL_EINVAL;
+	if (er != PL_OK)
 		return er;
-	/* The agent's row first: concurrent updates of it take turns. */
-	er = pl_db_one(db, rq->arena, &pl_agent_sql, AG_LOCK,
-	    PL_ARGS(PL_I64(a->tenant_id), PL_I64(a->id)), &row);
-	if (er != PL_OK)
-		goto out;
-	er = pl_db_all(db, rq->arena, &pl_agent_sql, AG_MEMBERS,
-	    PL_ARGS(PL_I64(a->tenant_id), PL_I64(a->id)), &cur);
-	if (er != PL_OK)
-		goto out;
-	keep = pl_arena_array(rq->arena, cur.n ? cur.n : 1, sizeof(*keep));
-	for (size_t i = 0; i < cur.n; i++)
-		keep[i] = pl_row_i64(&cur.v[i], 0);
-	if ((er = depts_check(rq, db, a->tenant_id, in, keep, cur.n, &names)) !=
-	    PL_OK)
-		goto out;
-	if ((er = pl_db_exec(db, &pl_agent_sql, AG_UPDATE,
-	         PL_ARGS(PL_STR(in->first_name), PL_STR(in->last_name),
-	             PL_STR(in->phone),
-	             PL_STR(pl_phone_e164(rq->arena, in->phone)),
-	             PL_STR(role_of(in)), PL_I64(a->tenant_id), PL_I64(a->id)),
-	         NULL, NULL)) != PL_OK)
-		goto out;
-	if ((er = members_write(db, a->tenant_id, a->id, in, keep, cur.n)) !=
-	    PL_OK)
-		goto out;
-	if ((er = pl_audit(db, &rq->who, a->tenant_id, "update", "agent", a->id,
-	         pl_arena_printf(rq->arena, "updated %s \"%s %s\" <%s>: %s",
-	             role_of(in), in->first_name, in->last_name, a->email,
-	             names))) != PL_OK)
-		goto out;
-	er = pl_db_commit(db);
-out:
-	if (er != PL_OK)
-		pl_db_rollback(db);
-	else
-		pl_ident_changed("user", a->id); /* the role may have changed */
+	g.in = &ok;
+	er = pl_change_run(db, a, who, create_write, &g);
+	/* Also when the unique key refused the insert. */
+	if (er == PL_ECONFLICT)
+		return pl_user_email_taken(fe);
+	if (er == PL_OK)
+		*id = g.id;
 	return er;
 }
 
-enum pl_err
-pl_agent_set_blocked(struct pl_req *rq, const struct pl_agent *a, bool blocked)
+static enum pl_err
+update_write(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
+    void *p, struct pl_change *ch)
 {
-	struct pl_db       *db = pl_req_db(rq);
+	struct agent_arg         *g = p;
+	const struct pl_agent_in *in = g->in;
+	const struct pl_agent    *cur = g->cur;
+	const char               *names = "";
+	struct pl_row             row;
+	struct pl_rows            mem;
+	int64_t                  *keep;
+	enum pl_err               er;
+
+	(void)who;
+	/* The agent's row first: concurrent updates of it take turns. */
+	if ((er = pl_db_one(db, a, &pl_agent_sql, AG_LOCK,
+	         PL_ARGS(PL_I64(cur->tenant_id), PL_I64(cur->id)), &row)) !=
+	        PL_OK ||
+	    (er = pl_db_all(db, a, &pl_agent_sql, AG_MEMBERS,
+	         PL_ARGS(PL_I64(cur->tenant_id), PL_I64(cur->id)), &mem)) !=
+	        PL_OK)
+		return er;
+	keep = pl_arena_array(a, mem.n ? mem.n : 1, sizeof(*keep));
+	for (size_t i = 0; i < mem.n; i++)
+		keep[i] = pl_row_i64(&mem.v[i], 0);
+	if ((er = depts_check(db, a, cur->tenant_id, in, keep, mem.n, g->fe,
+	         &names)) != PL_OK)
+		return er;
+	if ((er = pl_db_exec(db, &pl_agent_sql, AG_UPDATE,
+	         PL_ARGS(PL_STR(in->first_name), PL_STR(in->last_name),
+	             PL_STR(in->phone), PL_STR(pl_phone_e164(a, in->phone)),
+	             PL_STR(role_of(in)), PL_I64(cur->tenant_id),
+	             PL_I64(cur->id)),
+	         NULL, NULL)) != PL_OK ||
+	    (er = members_write(
+	         db, cur->tenant_id, cur->id, in, keep, mem.n)) != PL_OK)
+		return er;
+	ch->tenant_id = cur->tenant_id;
+	ch->action = "update";
+	ch->target_type = "agent";
+	ch->target_id = cur->id;
+	ch->summary = pl_arena_printf(a, "updated %s \"%s %s\" <%s>: %s",
+	    role_of(in), in->first_name, in->last_name, cur->email, names);
+	ch->changed_user = cur->id; /* the role may have changed */
+	return PL_OK;
+}
+
+enum pl_err
+pl_agent_update(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t id, const struct pl_agent_in *in,
+    struct pl_errs *fe)
+{
+	struct agent_arg   g = { 0, NULL, NULL, false, fe, 0 };
+	struct pl_agent    cur;
+	struct pl_agent_in ok;
+	enum pl_err        er;
+
+	if ((er = pl_agent_get(db, a, who, id, &cur)) != PL_OK ||
+	    (er = agent_check(a, in, false, fe, &ok)) != PL_OK)
+		return er;
+	g.tenant_id = cur.tenant_id;
+	g.in = &ok;
+	g.cur = &cur;
+	return pl_change_run(db, a, who, update_write, &g);
+}
+
+static enum pl_err
+block_write(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
+    void *p, struct pl_change *ch)
+{
+	struct agent_arg      *g = p;
+	const struct pl_agent *cur = g->cur;
+	enum pl_err            er;
+
+	(void)who;
+	if ((er = pl_db_exec(db, &pl_agent_sql, AG_BLOCK,
+	         PL_ARGS(PL_I64(g->blocked), PL_I64(cur->tenant_id),
+	             PL_I64(cur->id)),
+	         NULL, NULL)) != PL_OK)
+		return er;
+	if (g->blocked && (er = pl_ident_end_sessions(db, cur->id, 0)) != PL_OK)
+		return er;
+	ch->tenant_id = cur->tenant_id;
+	ch->action = g->blocked ? "block" : "unblock";
+	ch->target_type = "agent";
+	ch->target_id = cur->id;
+	ch->summary = pl_arena_printf(a, "%s %s \"%s %s\" <%s>",
+	    g->blocked ? "blocked" : "unblocked", cur->role, cur->first_name,
+	    cur->last_name, cur->email);
+	ch->changed_user = cur->id;
+	return PL_OK;
+}
+
+enum pl_err
+pl_agent_set_blocked(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t id, bool blocked)
+{
+	struct agent_arg    g = { 0, NULL, NULL, blocked, NULL, 0 };
+	struct pl_agent     cur;
 	struct json_object *d;
 	enum pl_err         er;
 
-	if (a->blocked == blocked)
+	if ((er = pl_agent_get(db, a, who, id, &cur)) != PL_OK)
+		return er;
+	/* Already so: nothing changes, nothing to record. */
+	if (cur.blocked == blocked)
 		return PL_OK;
-	if ((er = pl_db_begin(db)) != PL_OK)
+	g.cur = &cur;
+	if ((er = pl_change_run(db, a, who, block_write, &g)) != PL_OK)
 		return er;
-	if ((er = pl_db_exec(db, &pl_agent_sql, AG_BLOCK,
-	         PL_ARGS(PL_I64(blocked), PL_I64(a->tenant_id), PL_I64(a->id)),
-	         NULL, NULL)) != PL_OK)
-		goto out;
-	if (blocked && (er = pl_ident_end_sessions(db, a->id, 0)) != PL_OK)
-		goto out;
-	if ((er = pl_audit(db, &rq->who, a->tenant_id, blocked ? "block" : "unblock",
-	         "agent", a->id,
-	         pl_arena_printf(rq->arena, "%s %s \"%s %s\" <%s>",
-	             blocked ? "blocked" : "unblocked", a->role, a->first_name,
-	             a->last_name, a->email))) != PL_OK)
-		goto out;
-	er = pl_db_commit(db);
-out:
-	if (er != PL_OK) {
-		pl_db_rollback(db);
-		return er;
-	}
-	pl_ident_changed("user", a->id);
 	if (blocked) {
 		/* Wake the agent's open pages: the next request fails. */
 		d = json_object_new_object();
 		json_object_object_add(
-		    d, "user_id", json_object_new_int64(a->id));
-		if (pl_event_publish(db, rq->arena,
-		        pl_stream(rq->arena, PL_STREAM_USER, a->id), "ACCOUNT_BLOCKED",
+		    d, "user_id", json_object_new_int64(cur.id));
+		if (pl_event_publish(db, a,
+		        pl_stream(a, PL_STREAM_USER, cur.id), "ACCOUNT_BLOCKED",
 		        d) != PL_OK)
 			pl_warn("agent %lld: blocked event not published",
-			    (long long)a->id);
+			    (long long)cur.id);
 		json_object_put(d);
 	}
 	return PL_OK;

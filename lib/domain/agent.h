@@ -1,5 +1,6 @@
 /* agent.h: the agents (and supervisors) of a tenant: every statement and
- * rule for them. cgi-bin/agents.c only turns requests into these calls.
+ * rule for them. cgi-bin/agents.c only turns requests into these calls
+ * and answers.
  *
  * Scope: an admin reaches only its own tenant's agents (tenant_id from the
  * session); the super admin reaches every tenant's, and names a tenant only
@@ -15,12 +16,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "actor.h"
 #include "db.h"
+#include "dept.h"
 #include "err.h"
 
-struct json_object;
+struct pl_arena;
 struct pl_list;
-struct pl_req;
 
 extern const struct pl_sqlset pl_agent_sql;
 /* The list's sort names: "name" (last, first), "email", "created". */
@@ -53,92 +55,84 @@ struct pl_agent {
 	size_t                ndept;
 };
 
-/* What a create or update asks for, read by pl_agent_input(). */
+/* What a create or update asks for, as typed (trimmed). An update sets
+ * every field: the caller fills what it keeps from the agent. */
 struct pl_agent_in {
-	const char *first_name;
-	const char *last_name;
-	const char *email; /* create only; normalized */
-	const char *phone;
-	int64_t    *dept; /* department_ids, without repeats */
-	size_t      ndept;
-	int64_t    *sup; /* supervisor_of, a subset of dept */
-	size_t      nsup;
+	int64_t        admin_id; /* create: the tenant's admin; 0: who's own */
+	const char    *first_name;
+	const char    *last_name;
+	const char    *email; /* create only */
+	const char    *phone;
+	const int64_t *dept; /* department ids (repeats are ignored) */
+	size_t         ndept;
+	const int64_t *sup; /* supervisor_of, a subset of dept */
+	size_t         nsup;
 };
 
 /*
- * Read and check a create (cur NULL: every field required, and admin_id
- * allowed) or an update of cur. Forms replace every field (an unticked
- * box sends nothing, so a missing list is empty); a JSON update keeps what
- * it does not send. department_ids and supervisor_of come as repeated form
- * fields or JSON arrays of integers. Only known fields are accepted; an
- * e-mail in an update is refused. Field errors are recorded on rq:
- * PL_EINVAL. Department ids are checked against the tenant later, by
- * create and update.
+ * Who reaches which agents: an admin its own tenant's, the super admin
+ * every tenant's; anyone else gets PL_EPERM. An agent of another tenant,
+ * and a department of another tenant, are PL_ENOTFOUND, exactly as ones
+ * that do not exist. Field errors go to fe, named after the input fields
+ * (first_name, last_name, email, phone, department_ids, supervisor_of,
+ * admin_id).
  */
-enum pl_err pl_agent_input(
-    struct pl_req *rq, const struct pl_agent *cur, struct pl_agent_in *in);
+
+/* A tenant's admin as a picker choice (name "First Last", detail the
+ * company). PL_OK and *out, or PL_ENOTFOUND (no such tenant, or not
+ * who's). */
+enum pl_err pl_agent_admin_info(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t tenant_id, struct pl_option *out);
+
+/* An agent by id within who's reach: PL_OK and *out, or PL_ENOTFOUND (no
+ * such id, not an agent, or another tenant's: the same answer). */
+enum pl_err pl_agent_get(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t id, struct pl_agent *out);
 
 /*
- * The admin_id of a create (a form field or a JSON integer) as a tenant:
- * required from the super admin (PL_EINVAL naming admin_id when missing or
- * malformed), optional for an admin (its own when sent). PL_OK with
- * *admin_id and *tenant_id; PL_ENOTFOUND naming admin_id for an id that is
- * not an admin, or not the caller's.
+ * A page of agents, searched, sorted and paged by l (whose sorts are
+ * pl_agent_sorts): of admin_id's tenant (pl_admin_tenant rules), or, with
+ * admin_id 0, of every tenant for the super admin and of its own for an
+ * admin. PL_OK and *v (arena-owned, l->limit + 1 at most), *n of them;
+ * PL_ENOTFOUND for an admin_id not who's to name.
  */
-enum pl_err pl_agent_admin_input(
-    struct pl_req *rq, int64_t *admin_id, int64_t *tenant_id);
+enum pl_err pl_agent_list(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t admin_id, const struct pl_list *l,
+    struct pl_agent **v, size_t *n);
 
 /*
- * A tenant's admin and company, for forms: a new json object {id, name,
- * company} (owned by the caller). PL_OK or PL_ENOTFOUND.
- */
-enum pl_err pl_agent_admin_info(
-    struct pl_req *rq, int64_t tenant_id, struct json_object **out);
-
-/*
- * An agent by id within the caller's reach: PL_OK and *a, or PL_ENOTFOUND
- * (no such id, not an agent, or another tenant's: the same answer).
- */
-enum pl_err pl_agent_get(struct pl_req *rq, int64_t id, struct pl_agent *a);
-
-/*
- * A page of agents: of tenant_id, or of every tenant when tenant_id is 0
- * (the super admin only), searched, sorted and paged by l (whose sorts are
- * pl_agent_sorts). PL_OK and *items, a new json array of agent objects
- * (limit + 1 at most), owned by the caller.
- */
-enum pl_err pl_agent_list(struct pl_req *rq, int64_t tenant_id,
-    const struct pl_list *l, struct json_object **items);
-
-/*
- * Create an agent in tenant_id (from pl_agent_admin_input()): the user, its
- * memberships, the single-use set-password e-mail and the audit entry, in
- * one transaction. PL_OK and *id; PL_ENOTFOUND naming department_ids for a
+ * Create an agent in the tenant of in->admin_id (required of the super
+ * admin; an admin's own, which it may name): the user (role 'supervisor'
+ * when it supervises a department, else 'agent'), its memberships, the
+ * single-use set-password e-mail and the audit entry, as one change.
+ * Names, e-mail and phone are required and checked; at least one
+ * department, at most PL_AGENT_DEPTS_MAX; each supervised one also a
+ * membership. PL_OK and *id; PL_EINVAL with field errors; PL_ENOTFOUND
+ * naming admin_id for an admin not who's to name, or department_ids for a
  * department that is not an active one of the tenant; PL_ECONFLICT naming
- * email when the address is taken.
+ * email when the address is taken. Nothing is written on error.
  */
-enum pl_err pl_agent_create(struct pl_req *rq, int64_t tenant_id,
-    const struct pl_agent_in *in, int64_t *id);
+enum pl_err pl_agent_create(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, const struct pl_agent_in *in,
+    struct pl_errs *fe, int64_t *id);
 
 /*
- * Update a (from pl_agent_get()) with in, and audit it, in one transaction.
- * A department the agent already belongs to may stay even if it has been
- * deactivated since; a new one must be active. PL_ENOTFOUND as for create.
+ * Update agent id with in (in->email and in->admin_id are ignored: they
+ * never change), keeping its role in step with what it supervises, and
+ * audit it, as one change. A department the agent already belongs to may
+ * stay even if deactivated since; a new one must be active. PL_ENOTFOUND
+ * for an agent out of reach; otherwise as create.
  */
-enum pl_err pl_agent_update(
-    struct pl_req *rq, const struct pl_agent *a, const struct pl_agent_in *in);
+enum pl_err pl_agent_update(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t id, const struct pl_agent_in *in,
+    struct pl_errs *fe);
 
 /*
- * Block or unblock a, audited when it changes. Blocking ends the agent's
- * sessions (bearer tokens are refused by the session look-up) and wakes its
- * open pages. PL_OK.
+ * Block or unblock agent id, audited when it changes. Blocking ends the
+ * agent's sessions (bearer tokens are refused by the session look-up) and
+ * wakes its open pages. PL_OK, or PL_ENOTFOUND.
  */
-enum pl_err pl_agent_set_blocked(
-    struct pl_req *rq, const struct pl_agent *a, bool blocked);
-
-/* a as a new json object {id, admin_id, company, first_name, last_name,
- * email, phone, role, department_ids, departments, supervisor_of, blocked,
- * created_at}. */
-struct json_object *pl_agent_json(const struct pl_agent *a);
+enum pl_err pl_agent_set_blocked(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t id, bool blocked);
 
 #endif

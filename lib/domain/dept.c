@@ -9,19 +9,15 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
-#include "arena.h"
 #include "admin.h"
+#include "arena.h"
 #include "audit.h"
+#include "change.h"
 #include "db.h"
 #include "dept.h"
-#include "listing.h"
-#include "parse.h"
+#include "list.h"
 #include "pl_limits.h"
-#include "req.h"
-#include "resp.h"
-#include "route.h"
+#include "rule.h"
 #include "user.h"
 #include "valid.h"
 
@@ -164,177 +160,106 @@ const struct pl_sqlset pl_dept_sql = { "dept", dept_stmts, D__MAX,
 /* In the order of the list statements above ("created" is index 1). */
 const char *const pl_dept_sorts[] = { "name", "created", "agents", NULL };
 
-enum pl_err
-pl_dept_options(struct pl_req *rq, int64_t tenant_id, struct json_object **out)
+/* Another tenant's departments are none of who's business (but the
+ * super admin's). */
+static bool
+tenant_reach(const struct pl_actor *who, int64_t tenant_id)
 {
-	struct pl_rows      rows;
-	struct json_object *a;
-	enum pl_err         er;
+	return who->role == PL_ROLE_SUPER ||
+	       (who->tenant_id != 0 && who->tenant_id == tenant_id);
+}
 
-	*out = NULL;
-	er = pl_db_all(pl_req_db(rq), rq->arena, &pl_dept_sql, D_OPTIONS,
-	    PL_ARGS(PL_I64(tenant_id)), &rows);
+enum pl_err
+pl_dept_options(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t tenant_id, struct pl_option **v,
+    size_t *n)
+{
+	struct pl_rows rows;
+	enum pl_err    er;
+
+	*v = NULL;
+	*n = 0;
+	if (!tenant_reach(who, tenant_id))
+		return PL_ENOTFOUND;
+	er = pl_db_all(
+	    db, a, &pl_dept_sql, D_OPTIONS, PL_ARGS(PL_I64(tenant_id)), &rows);
 	if (er != PL_OK)
 		return er;
-	a = json_object_new_array();
+	*v = pl_arena_array(a, rows.n ? rows.n : 1, sizeof(**v));
 	for (size_t i = 0; i < rows.n; i++) {
-		struct json_object *o = json_object_new_object();
-
-		pl_json_set_i64(o, "id", pl_row_i64(&rows.v[i], 0));
-		pl_json_set_str(o, "name", pl_row_str(&rows.v[i], 1));
-		json_object_array_add(a, o);
+		(*v)[i].id = pl_row_i64(&rows.v[i], 0);
+		(*v)[i].name = pl_row_str(&rows.v[i], 1);
+		(*v)[i].detail = "";
+		(*v)[i].selected = false;
 	}
-	*out = a;
+	*n = rows.n;
 	return PL_OK;
 }
 
-static struct json_object *
-admin_option(struct pl_req *rq, const struct pl_row *r)
+/* An admin as a choice: (id, first, last, company). */
+static void
+admin_option(struct pl_arena *a, const struct pl_row *r, struct pl_option *o)
 {
-	struct json_object *o = json_object_new_object();
-
-	pl_json_set_i64(o, "id", pl_row_i64(r, 0));
-	pl_json_set_str(o, "name",
-	    pl_arena_printf(
-	        rq->arena, "%s %s", pl_row_str(r, 1), pl_row_str(r, 2)));
-	pl_json_set_str(o, "company", pl_row_str(r, 3));
-	return o;
+	o->id = pl_row_i64(r, 0);
+	o->name =
+	    pl_arena_printf(a, "%s %s", pl_row_str(r, 1), pl_row_str(r, 2));
+	o->detail = pl_row_str(r, 3);
+	o->selected = false;
 }
 
 enum pl_err
-pl_dept_admin_options(struct pl_req *rq, struct json_object **out)
+pl_dept_admin_options(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t sel, struct pl_option **v, size_t *n)
 {
-	struct pl_rows      rows;
-	struct json_object *a;
-	enum pl_err         er;
+	struct pl_rows rows;
+	struct pl_row  row;
+	size_t         k = 0;
+	bool           found = false;
+	enum pl_err    er;
 
-	*out = NULL;
-	if (rq->sess == NULL || rq->sess->role != PL_ROLE_SUPER)
+	*v = NULL;
+	*n = 0;
+	if (who->role != PL_ROLE_SUPER)
 		return PL_EPERM;
-	er = pl_db_all(pl_req_db(rq), rq->arena, &pl_dept_sql, D_ADMIN_OPTIONS,
-	    PL_NOARGS, &rows);
+	er = pl_db_all(db, a, &pl_dept_sql, D_ADMIN_OPTIONS, PL_NOARGS, &rows);
 	if (er != PL_OK)
 		return er;
-	a = json_object_new_array();
-	for (size_t i = 0; i < rows.n; i++)
-		json_object_array_add(a, admin_option(rq, &rows.v[i]));
-	*out = a;
-	return PL_OK;
-}
-
-enum pl_err
-pl_dept_admin_pick(struct pl_req *rq, int64_t sel, struct json_object **out)
-{
-	struct json_object *a, *b, *o, *v;
-	struct pl_row       row;
-	size_t              n;
-	enum pl_err         er;
-
-	if ((er = pl_dept_admin_options(rq, &a)) != PL_OK)
-		return er;
-	n = json_object_array_length(a);
-	for (size_t i = 0; i < n; i++) {
-		o = json_object_array_get_idx(a, i);
-		json_object_object_get_ex(o, "id", &v);
-		if (sel > 0 && json_object_get_int64(v) == sel) {
-			pl_json_set_bool(o, "selected", 1);
-			sel = 0;
-		}
-	}
-	if (sel <= 0) {
-		*out = a;
-		return PL_OK;
-	}
+	for (size_t i = 0; sel > 0 && i < rows.n; i++)
+		found = found || pl_row_i64(&rows.v[i], 0) == sel;
 	/* The chosen admin is always offered, first, even past the bound. */
-	er = pl_db_one(pl_req_db(rq), rq->arena, &pl_dept_sql, D_ADMIN_ONE,
-	    PL_ARGS(PL_I64(sel)), &row);
-	if (er == PL_ENOTFOUND) {
-		*out = a;
-		return PL_OK;
+	*v = pl_arena_array(a, rows.n + 1, sizeof(**v));
+	if (sel > 0 && !found) {
+		er = pl_db_one(db, a, &pl_dept_sql, D_ADMIN_ONE,
+		    PL_ARGS(PL_I64(sel)), &row);
+		if (er == PL_OK) {
+			admin_option(a, &row, &(*v)[k]);
+			(*v)[k++].selected = true;
+		} else if (er != PL_ENOTFOUND)
+			return er;
 	}
-	if (er != PL_OK) {
-		json_object_put(a);
-		return er;
+	for (size_t i = 0; i < rows.n; i++, k++) {
+		admin_option(a, &rows.v[i], &(*v)[k]);
+		(*v)[k].selected = sel > 0 && (*v)[k].id == sel;
 	}
-	b = json_object_new_array();
-	o = admin_option(rq, &row);
-	pl_json_set_bool(o, "selected", 1);
-	json_object_array_add(b, o);
-	for (size_t i = 0; i < n; i++)
-		json_object_array_add(
-		    b, json_object_get(json_object_array_get_idx(a, i)));
-	json_object_put(a);
-	*out = b;
+	*n = k;
 	return PL_OK;
 }
 
-/* Refuse unknown fields; a form has no place beside such a field, so the
- * message also goes to the top of the form. */
-static void
-only_fields(struct pl_req *rq, const char *const *names)
-{
-	if (pl_in_only(rq, names) == PL_OK)
-		return;
-	if (rq->errs.n > 0)
-		pl_in_fail(rq, NULL, rq->errs.v[0].msg);
-}
-
-/* A text field, with a message that says the limit when it is over. */
-static void
-text_read(struct pl_req *rq, const char *name, const char *label,
-    unsigned flags, size_t max, const char **out)
-{
-	if (pl_in_text(rq, name, label, flags, PL_MAX_FIELD, out) != PL_OK)
-		return;
-	if (pl_utf8_len(*out) > max)
-		pl_in_fail(rq, name,
-		    pl_arena_printf(
-		        rq->arena, "%s: at most %zu characters.", label, max));
-}
-
-enum pl_err
-pl_dept_input(struct pl_req *rq, int create, const char *const *extra,
-    struct pl_dept_in *in)
-{
-	static const char *const fields[] = { "admin_id", "name",
-		"description" };
-	const char             **names;
-	size_t                   nx = 0, n = 0;
-
-	memset(in, 0, sizeof(*in));
-	while (extra != NULL && extra[nx] != NULL)
-		nx++;
-	names = pl_arena_array(rq->arena,
-	    (sizeof(fields) / sizeof(fields[0])) + nx + 1, sizeof(*names));
-	for (size_t i = 0; i < (sizeof(fields) / sizeof(fields[0])); i++)
-		names[n++] = fields[i];
-	for (size_t i = 0; i < nx; i++)
-		names[n++] = extra[i];
-	names[n] = NULL;
-	only_fields(rq, names);
-
-	pl_in_id(
-	    rq, "admin_id", 0, "Choose an admin from the list.", &in->admin_id);
-	if (create || pl_in_has(rq, "name"))
-		text_read(rq, "name", "Department name", PL_REQUIRED,
-		    PL_DEPT_NAME_MAX, &in->name);
-	if (create || pl_in_has(rq, "description"))
-		text_read(rq, "description", "Description", PL_MULTILINE,
-		    PL_DEPT_DESC_MAX, &in->description);
-	return pl_in_check(rq);
-}
-
-enum pl_err
-pl_dept_tenant(struct pl_req *rq, int64_t admin_id, int64_t *tenant_id)
+/* The tenant a create goes to (see pl_dept_create). */
+static enum pl_err
+create_tenant(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
+    int64_t admin_id, struct pl_errs *fe, int64_t *tenant_id)
 {
 	if (admin_id == 0) {
-		if (rq->sess->role == PL_ROLE_SUPER)
-			return pl_in_fail(rq, "admin_id",
+		if (who->role == PL_ROLE_SUPER)
+			return pl_errs_add(fe, "admin_id",
 			    "Choose the admin this department belongs to.");
-		*tenant_id = rq->sess->tenant_id;
+		if (who->role != PL_ROLE_ADMIN || who->tenant_id == 0)
+			return PL_EPERM;
+		*tenant_id = who->tenant_id;
 		return PL_OK;
 	}
-	return pl_admin_tenant(pl_req_db(rq), rq->arena, &rq->who, admin_id, tenant_id);
+	return pl_admin_tenant(db, a, who, admin_id, tenant_id);
 }
 
 static void
@@ -353,19 +278,20 @@ dept_row(const struct pl_row *r, struct pl_dept *d)
 }
 
 enum pl_err
-pl_dept_get(struct pl_req *rq, int64_t id, struct pl_dept *d)
+pl_dept_get(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
+    int64_t id, struct pl_dept *d)
 {
 	struct pl_row row;
 	enum pl_err   er;
 
 	/* Only the super admin reads across tenants; everyone else is held
-	 * to the session's tenant, so another tenant's id is simply absent. */
-	if (rq->sess->role == PL_ROLE_SUPER)
-		er = pl_db_one(pl_req_db(rq), rq->arena, &pl_dept_sql,
-		    D_GET_ANY, PL_ARGS(PL_I64(id)), &row);
-	else if (rq->sess->tenant_id != 0)
-		er = pl_db_one(pl_req_db(rq), rq->arena, &pl_dept_sql, D_GET,
-		    PL_ARGS(PL_I64(rq->sess->tenant_id), PL_I64(id)), &row);
+	 * to its own tenant, so another tenant's id is simply absent. */
+	if (who->role == PL_ROLE_SUPER)
+		er = pl_db_one(
+		    db, a, &pl_dept_sql, D_GET_ANY, PL_ARGS(PL_I64(id)), &row);
+	else if (who->role >= PL_ROLE_ADMIN && who->tenant_id != 0)
+		er = pl_db_one(db, a, &pl_dept_sql, D_GET,
+		    PL_ARGS(PL_I64(who->tenant_id), PL_I64(id)), &row);
 	else
 		er = PL_ENOTFOUND;
 	if (er == PL_OK)
@@ -373,202 +299,263 @@ pl_dept_get(struct pl_req *rq, int64_t id, struct pl_dept *d)
 	return er;
 }
 
+/* The rules of the name (required unless an update leaves it) and the
+ * description. */
+static enum pl_err
+dept_check(struct pl_arena *a, const struct pl_dept_in *in, bool create,
+    struct pl_errs *fe)
+{
+	const char *label = "Department name";
+
+	if (create || in->name != NULL) {
+		if (pl_rule_text(a, fe, "name", label, PL_RULE_REQUIRED,
+		        PL_MAX_FIELD, in->name) == PL_OK &&
+		    pl_utf8_len(in->name) > PL_DEPT_NAME_MAX)
+			pl_errs_add(fe, "name",
+			    pl_arena_printf(a, "%s: at most %d characters.",
+			        label, PL_DEPT_NAME_MAX));
+	}
+	if (in->description != NULL &&
+	    pl_rule_text(a, fe, "description", "Description", PL_RULE_MULTILINE,
+	        PL_MAX_FIELD, in->description) == PL_OK &&
+	    pl_utf8_len(in->description) > PL_DEPT_DESC_MAX)
+		pl_errs_add(fe, "description",
+		    pl_arena_printf(a, "Description: at most %d characters.",
+		        PL_DEPT_DESC_MAX));
+	return pl_errs_check(fe);
+}
+
 /* A duplicate name is the field's error, said the same way everywhere. */
 static enum pl_err
-name_taken(struct pl_req *rq)
+name_taken(struct pl_errs *fe)
 {
-	pl_in_fail(rq, "name",
+	pl_errs_add(fe, "name",
 	    "A department with this name already exists for this admin.");
 	return PL_ECONFLICT;
 }
 
-enum pl_err
-pl_dept_create(struct pl_req *rq, int64_t tenant_id,
-    const struct pl_dept_in *in, int64_t *id)
-{
-	struct pl_db *db = pl_req_db(rq);
-	uint64_t      nid = 0;
-	enum pl_err   er;
+/* A write of one department: which, and how. */
+struct dept_arg {
+	const struct pl_dept_in *in;
+	const struct pl_dept    *d; /* update, activation */
+	int64_t                  tenant_id;
+	bool                     active;
+	int64_t                  id; /* create: the new one */
+};
 
-	if ((er = pl_db_begin(db)) != PL_OK)
-		return er;
+static enum pl_err
+create_write(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
+    void *p, struct pl_change *ch)
+{
+	struct dept_arg *g = p;
+	uint64_t         nid = 0;
+	enum pl_err      er;
+
+	(void)who;
 	er = pl_db_exec(db, &pl_dept_sql, D_INSERT,
-	    PL_ARGS(PL_I64(tenant_id), PL_STR(in->name),
-	        PL_STR(in->description ? in->description : "")),
+	    PL_ARGS(PL_I64(g->tenant_id), PL_STR(g->in->name),
+	        PL_STR(g->in->description ? g->in->description : "")),
 	    NULL, &nid);
 	if (er != PL_OK)
-		goto out;
-	er = pl_audit(db, &rq->who, tenant_id, "create", "department", (int64_t)nid,
-	    pl_arena_printf(rq->arena, "created department \"%s\"", in->name));
-	if (er != PL_OK)
-		goto out;
-	er = pl_db_commit(db);
-out:
-	if (er != PL_OK)
-		pl_db_rollback(db);
-	if (er == PL_ECONFLICT)
-		return name_taken(rq);
-	if (er == PL_OK)
-		*id = (int64_t)nid;
-	return er;
+		return er;
+	g->id = (int64_t)nid;
+	ch->tenant_id = g->tenant_id;
+	ch->action = "create";
+	ch->target_type = "department";
+	ch->target_id = g->id;
+	ch->summary =
+	    pl_arena_printf(a, "created department \"%s\"", g->in->name);
+	return PL_OK;
 }
 
 enum pl_err
-pl_dept_update(
-    struct pl_req *rq, const struct pl_dept *d, const struct pl_dept_in *in)
+pl_dept_create(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
+    const struct pl_dept_in *in, struct pl_errs *fe, int64_t *id)
 {
-	struct pl_db *db;
-	const char   *name = in->name ? in->name : d->name;
-	const char   *desc = in->description ? in->description : d->description;
-	int64_t       tid;
-	enum pl_err   er;
+	struct dept_arg g = { in, NULL, 0, true, 0 };
+	enum pl_err     er, ev;
 
-	if (in->admin_id != 0) {
-		if ((er = pl_admin_tenant(pl_req_db(rq), rq->arena, &rq->who, in->admin_id, &tid)) != PL_OK)
-			return er;
-		if (tid != d->tenant_id)
-			return pl_in_fail(rq, "admin_id",
-			    "A department stays with its admin; create it"
-			    " again under the other admin.");
-	}
-	db = pl_req_db(rq);
-	if ((er = pl_db_begin(db)) != PL_OK)
+	/* Every field error at once; a wrong admin only once the fields are
+	 * right (a 404 says nothing about them). */
+	ev = dept_check(a, in, true, fe);
+	er = create_tenant(db, a, who, in->admin_id, fe, &g.tenant_id);
+	if (ev != PL_OK || er == PL_EINVAL)
+		return PL_EINVAL;
+	if (er != PL_OK)
 		return er;
+	er = pl_change_run(db, a, who, create_write, &g);
+	if (er == PL_ECONFLICT)
+		return name_taken(fe);
+	if (er == PL_OK)
+		*id = g.id;
+	return er;
+}
+
+static enum pl_err
+update_write(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
+    void *p, struct pl_change *ch)
+{
+	struct dept_arg      *g = p;
+	const struct pl_dept *d = g->d;
+	const char           *name = g->in->name ? g->in->name : d->name;
+	const char           *desc =
+            g->in->description ? g->in->description : d->description;
+	enum pl_err er;
+
+	(void)who;
 	er = pl_db_exec(db, &pl_dept_sql, D_UPDATE,
 	    PL_ARGS(PL_STR(name), PL_STR(desc), PL_I64(d->tenant_id),
 	        PL_I64(d->id)),
 	    NULL, NULL);
 	if (er != PL_OK)
-		goto out;
-	er = pl_audit(db, &rq->who, d->tenant_id, "update", "department", d->id,
+		return er;
+	ch->tenant_id = d->tenant_id;
+	ch->action = "update";
+	ch->target_type = "department";
+	ch->target_id = d->id;
+	ch->summary =
 	    strcmp(name, d->name) == 0
-	        ? pl_arena_printf(rq->arena, "updated department \"%s\"", name)
-	        : pl_arena_printf(rq->arena,
-	              "renamed department \"%s\" to \"%s\"", d->name, name));
-	if (er != PL_OK)
-		goto out;
-	er = pl_db_commit(db);
-out:
-	if (er != PL_OK)
-		pl_db_rollback(db);
-	if (er == PL_ECONFLICT)
-		return name_taken(rq);
-	return er;
-}
-
-enum pl_err
-pl_dept_set_active(struct pl_req *rq, const struct pl_dept *d, int active)
-{
-	struct pl_db *db = pl_req_db(rq);
-	uint64_t      changed = 0;
-	enum pl_err   er;
-
-	if ((er = pl_db_begin(db)) != PL_OK)
-		return er;
-	er = pl_db_exec(db, &pl_dept_sql, D_SET_ACTIVE,
-	    PL_ARGS(PL_I64(active != 0), PL_I64(d->tenant_id), PL_I64(d->id),
-	        PL_I64(active != 0)),
-	    &changed, NULL);
-	if (er != PL_OK || changed == 0)
-		goto out;
-	er = pl_audit(db, &rq->who, d->tenant_id, active ? "activate" : "deactivate",
-	    "department", d->id,
-	    pl_arena_printf(rq->arena, "%s department \"%s\"",
-	        active ? "activated" : "deactivated", d->name));
-	if (er != PL_OK)
-		goto out;
-	er = pl_db_commit(db);
-out:
-	/* Nothing changed (already so): nothing to record either. */
-	if (er != PL_OK || changed == 0)
-		pl_db_rollback(db);
-	return er;
-}
-
-struct json_object *
-pl_dept_json(const struct pl_dept *d)
-{
-	struct json_object *o = json_object_new_object();
-
-	pl_json_set_i64(o, "id", d->id);
-	if (d->admin_id != 0)
-		pl_json_set_i64(o, "admin_id", d->admin_id);
-	else
-		json_object_object_add(o, "admin_id", NULL);
-	pl_json_set_str(o, "company", d->company ? d->company : "");
-	pl_json_set_str(o, "name", d->name);
-	pl_json_set_str(o, "description", d->description);
-	pl_json_set_bool(o, "active", d->active);
-	pl_json_set_i64(o, "agent_count", d->agent_count);
-	pl_json_set_time(o, "created_at", d->created_at);
-	return o;
-}
-
-enum pl_err
-pl_dept_list(struct pl_req *rq, int64_t tenant_id, const struct pl_list *l,
-    struct json_object **items)
-{
-	struct pl_db  *db = pl_req_db(rq);
-	struct pl_rows rows;
-	struct pl_dept d;
-	enum pl_err    er;
-
-	*items = NULL;
-	if (tenant_id != 0)
-		er = pl_db_all(db, rq->arena, &pl_dept_sql,
-		    pl_list_stmt(l, D_LIST_TENANT),
-		    PL_ARGS(PL_I64(tenant_id), PL_STR(l->like),
-		        PL_I64(l->limit + 1), PL_I64(l->offset)),
-		    &rows);
-	else if (rq->sess->role == PL_ROLE_SUPER && l->sort == 1 &&
-	         *l->q == '\0')
-		er = pl_db_all(db, rq->arena, &pl_dept_sql,
-		    D_LIST_ALL_NEW + (l->desc ? 1 : 0),
-		    PL_ARGS(PL_I64(l->limit + 1), PL_I64(l->offset)), &rows);
-	else if (rq->sess->role == PL_ROLE_SUPER)
-		er = pl_db_all(db, rq->arena, &pl_dept_sql,
-		    pl_list_stmt(l, D_LIST_ALL),
-		    PL_ARGS(PL_STR(l->like), PL_I64(l->limit + 1),
-		        PL_I64(l->offset)),
-		    &rows);
-	else
-		er = PL_ENOTFOUND;
-	if (er != PL_OK)
-		return er;
-	*items = json_object_new_array();
-	for (size_t i = 0; i < rows.n; i++) {
-		dept_row(&rows.v[i], &d);
-		json_object_array_add(*items, pl_dept_json(&d));
-	}
+	        ? pl_arena_printf(a, "updated department \"%s\"", name)
+	        : pl_arena_printf(
+	              a, "renamed department \"%s\" to \"%s\"", d->name, name);
 	return PL_OK;
 }
 
 enum pl_err
-pl_dept_agents(
-    struct pl_req *rq, const struct pl_dept *d, struct json_object **out)
+pl_dept_update(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
+    int64_t id, const struct pl_dept_in *in, struct pl_errs *fe)
+{
+	struct dept_arg g = { in, NULL, 0, true, 0 };
+	struct pl_dept  d;
+	int64_t         tid;
+	enum pl_err     er;
+
+	if ((er = pl_dept_get(db, a, who, id, &d)) != PL_OK)
+		return er;
+	g.d = &d;
+	if ((er = dept_check(a, in, false, fe)) != PL_OK)
+		return er;
+	if (in->admin_id != 0) {
+		if ((er = pl_admin_tenant(db, a, who, in->admin_id, &tid)) !=
+		    PL_OK)
+			return er;
+		if (tid != d.tenant_id)
+			return pl_errs_add(fe, "admin_id",
+			    "A department stays with its admin; create it"
+			    " again under the other admin.");
+	}
+	er = pl_change_run(db, a, who, update_write, &g);
+	if (er == PL_ECONFLICT)
+		return name_taken(fe);
+	return er;
+}
+
+static enum pl_err
+active_write(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
+    void *p, struct pl_change *ch)
+{
+	struct dept_arg      *g = p;
+	const struct pl_dept *d = g->d;
+	uint64_t              changed = 0;
+	enum pl_err           er;
+
+	(void)who;
+	er = pl_db_exec(db, &pl_dept_sql, D_SET_ACTIVE,
+	    PL_ARGS(PL_I64(g->active), PL_I64(d->tenant_id), PL_I64(d->id),
+	        PL_I64(g->active)),
+	    &changed, NULL);
+	/* Nothing changed (already so): nothing to record either. */
+	if (er != PL_OK || changed == 0)
+		return er;
+	ch->tenant_id = d->tenant_id;
+	ch->action = g->active ? "activate" : "deactivate";
+	ch->target_type = "department";
+	ch->target_id = d->id;
+	ch->summary = pl_arena_printf(a, "%s department \"%s\"",
+	    g->active ? "activated" : "deactivated", d->name);
+	return PL_OK;
+}
+
+enum pl_err
+pl_dept_set_active(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t id, bool active)
+{
+	struct dept_arg g = { NULL, NULL, 0, active, 0 };
+	struct pl_dept  d;
+	enum pl_err     er;
+
+	if ((er = pl_dept_get(db, a, who, id, &d)) != PL_OK)
+		return er;
+	g.d = &d;
+	return pl_change_run(db, a, who, active_write, &g);
+}
+
+enum pl_err
+pl_dept_list(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
+    int64_t admin_id, const struct pl_list *l, struct pl_dept **v, size_t *n)
+{
+	struct pl_rows rows;
+	int64_t        tid = 0;
+	enum pl_err    er;
+
+	*v = NULL;
+	*n = 0;
+	if (admin_id != 0) {
+		if ((er = pl_admin_tenant(db, a, who, admin_id, &tid)) != PL_OK)
+			return er;
+	} else if (who->role != PL_ROLE_SUPER) {
+		if (who->role != PL_ROLE_ADMIN || who->tenant_id == 0)
+			return PL_ENOTFOUND;
+		tid = who->tenant_id;
+	}
+	if (tid != 0)
+		er = pl_db_all(db, a, &pl_dept_sql,
+		    pl_list_stmt(l, D_LIST_TENANT),
+		    PL_ARGS(PL_I64(tid), PL_STR(l->like), PL_I64(l->limit + 1),
+		        PL_I64(l->offset)),
+		    &rows);
+	else if (l->sort == 1 && *l->q == '\0')
+		er = pl_db_all(db, a, &pl_dept_sql,
+		    D_LIST_ALL_NEW + (l->desc ? 1 : 0),
+		    PL_ARGS(PL_I64(l->limit + 1), PL_I64(l->offset)), &rows);
+	else
+		er = pl_db_all(db, a, &pl_dept_sql, pl_list_stmt(l, D_LIST_ALL),
+		    PL_ARGS(PL_STR(l->like), PL_I64(l->limit + 1),
+		        PL_I64(l->offset)),
+		    &rows);
+	if (er != PL_OK)
+		return er;
+	*v = pl_arena_array(a, rows.n ? rows.n : 1, sizeof(**v));
+	for (size_t i = 0; i < rows.n; i++)
+		dept_row(&rows.v[i], &(*v)[i]);
+	*n = rows.n;
+	return PL_OK;
+}
+
+enum pl_err
+pl_dept_agents(struct pl_db *db, struct pl_arena *a, const struct pl_dept *d,
+    struct pl_dept_agent **v, size_t *n)
 {
 	struct pl_rows rows;
 	enum pl_err    er;
 
-	*out = NULL;
-	er = pl_db_all(pl_req_db(rq), rq->arena, &pl_dept_sql, D_AGENTS,
+	*v = NULL;
+	*n = 0;
+	er = pl_db_all(db, a, &pl_dept_sql, D_AGENTS,
 	    PL_ARGS(PL_I64(d->tenant_id), PL_I64(d->id)), &rows);
 	if (er != PL_OK)
 		return er;
-	*out = json_object_new_array();
+	*v = pl_arena_array(a, rows.n ? rows.n : 1, sizeof(**v));
 	for (size_t i = 0; i < rows.n; i++) {
-		const struct pl_row *r = &rows.v[i];
-		struct json_object  *o = json_object_new_object();
+		const struct pl_row  *r = &rows.v[i];
+		struct pl_dept_agent *g = &(*v)[i];
 
-		pl_json_set_i64(o, "id", pl_row_i64(r, 0));
-		pl_json_set_str(o, "first_name", pl_row_str(r, 1));
-		pl_json_set_str(o, "last_name", pl_row_str(r, 2));
-		pl_json_set_str(o, "name",
-		    pl_arena_printf(rq->arena, "%s %s", pl_row_str(r, 1),
-		        pl_row_str(r, 2)));
-		pl_json_set_str(o, "email", pl_row_str(r, 3));
-		pl_json_set_bool(o, "supervisor", pl_row_i64(r, 4) != 0);
-		json_object_array_add(*out, o);
+		g->id = pl_row_i64(r, 0);
+		g->first_name = pl_row_str(r, 1);
+		g->last_name = pl_row_str(r, 2);
+		g->email = pl_row_str(r, 3);
+		g->supervisor = pl_row_i64(r, 4) != 0;
 	}
+	*n = rows.n;
 	return PL_OK;
 }

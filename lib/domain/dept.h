@@ -9,14 +9,16 @@
 #ifndef PL_DEPT_H
 #define PL_DEPT_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "actor.h"
 #include "db.h"
 #include "err.h"
 
-struct json_object;
+struct pl_arena;
 struct pl_list;
-struct pl_req;
 
 extern const struct pl_sqlset pl_dept_sql;
 
@@ -29,6 +31,15 @@ extern const struct pl_sqlset pl_dept_sql;
  * (the first by name): the count is computed, not stored. */
 #define PL_DEPT_AGENTS_SORT_MAX 10000
 
+/* One choice of a picker (a <select> or a row of boxes); strings
+ * arena-owned. */
+struct pl_option {
+	int64_t     id;
+	const char *name;
+	const char *detail; /* a second line: an admin's company; or "" */
+	bool        selected;
+};
+
 /* A department as pages show it (strings arena-owned). */
 struct pl_dept {
 	int64_t     id;
@@ -38,12 +49,21 @@ struct pl_dept {
 	const char *company;
 	const char *name;
 	const char *description;
-	int         active;
+	bool        active;
 	int64_t     agent_count;
 	const char *created_at; /* MariaDB DATETIME, UTC */
 };
 
-/* What a create or update asks for, read by pl_dept_input(). */
+/* One agent of a department (strings arena-owned). */
+struct pl_dept_agent {
+	int64_t     id;
+	const char *first_name;
+	const char *last_name;
+	const char *email;
+	bool        supervisor;
+};
+
+/* What a create or update asks for, as typed (trimmed). */
 struct pl_dept_in {
 	const char *name;        /* NULL: not sent (update keeps it) */
 	const char *description; /* NULL: not sent (update keeps it) */
@@ -51,94 +71,78 @@ struct pl_dept_in {
 };
 
 /*
- * The tenant's active departments for a picker: a new json array of
- * {id, name} ordered by name, at most PL_DEPT_OPTIONS_MAX. tenant_id comes
- * from the session or pl_admin_tenant(), never from input. PL_OK and *out
- * (owned by the caller: json_object_put it or hand it to a reply), or
- * PL_EINTERNAL/PL_EUNAVAIL (logged).
+ * The tenant's active departments for a picker, by name, at most
+ * PL_DEPT_OPTIONS_MAX: *v (arena-owned, detail ""), *n of them. tenant_id
+ * comes from pl_admin_tenant() or the actor; another tenant's than who's
+ * (but for the super admin) is PL_ENOTFOUND.
  */
-enum pl_err pl_dept_options(
-    struct pl_req *rq, int64_t tenant_id, struct json_object **out);
+enum pl_err pl_dept_options(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t tenant_id, struct pl_option **v,
+    size_t *n);
 
 /*
- * The admins for the super admin's picker: a new json array of
- * {id, name: "First Last", company} ordered by company then name, at most
- * PL_DEPT_ADMINS_MAX. PL_EPERM for anyone but the super admin; otherwise as
- * pl_dept_options().
+ * The admins for the super admin's picker: name "First Last", detail the
+ * company, ordered by company then name, at most PL_DEPT_ADMINS_MAX. The
+ * admin sel (0: none) is marked selected, and put first when the bound
+ * left it out. PL_EPERM for anyone but the super admin.
  */
-enum pl_err pl_dept_admin_options(struct pl_req *rq, struct json_object **out);
+enum pl_err pl_dept_admin_options(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t sel, struct pl_option **v, size_t *n);
 
 /*
- * The same picker for a form that has an admin chosen (sel > 0): that one
- * is marked "selected": true, and put first when the bound left it out.
+ * A department by id within who's reach. PL_OK and *d, or PL_ENOTFOUND
+ * (no such id, or another tenant's: the same answer).
  */
-enum pl_err pl_dept_admin_pick(
-    struct pl_req *rq, int64_t sel, struct json_object **out);
+enum pl_err pl_dept_get(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t id, struct pl_dept *d);
 
 /*
- * Read and check a create (create != 0) or update body: only the fields
- * admin_id, name and description (plus extra, a NULL-terminated list of
- * fields the caller reads itself, or NULL). name is required on create and,
- * when sent, on update. Field errors are recorded on rq: PL_EINVAL.
+ * Create a department, audited, as one change, in the tenant of
+ * in->admin_id: required of the super admin (PL_EINVAL naming admin_id);
+ * an admin's own tenant (in->admin_id, if not 0, must be its own id).
+ * name is required (at most PL_DEPT_NAME_MAX characters), description
+ * optional (PL_DEPT_DESC_MAX, several lines). PL_OK and *id; PL_EINVAL
+ * with field errors; PL_ENOTFOUND for an admin_id that is not an admin's,
+ * or not who's to name; PL_ECONFLICT with a "name" error when the tenant
+ * has a department of that name.
  */
-enum pl_err pl_dept_input(struct pl_req *rq, int create,
-    const char *const *extra, struct pl_dept_in *in);
+enum pl_err pl_dept_create(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, const struct pl_dept_in *in, struct pl_errs *fe,
+    int64_t *id);
 
 /*
- * The tenant a create goes to: the admin_id's for the super admin (required:
- * PL_EINVAL naming admin_id when missing), the caller's own for an admin
- * (admin_id, if sent, must be its own). PL_ENOTFOUND for an admin_id that
- * is not an admin, or not the caller's.
+ * Update department id with the fields sent, audited. An admin_id, if
+ * sent, must name the department's admin: PL_ENOTFOUND for one that is not
+ * who's to name, PL_EINVAL for another admin of the super admin's (a
+ * department never moves). PL_ENOTFOUND for a department out of reach;
+ * PL_EINVAL and PL_ECONFLICT as for create.
  */
-enum pl_err pl_dept_tenant(
-    struct pl_req *rq, int64_t admin_id, int64_t *tenant_id);
+enum pl_err pl_dept_update(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t id, const struct pl_dept_in *in,
+    struct pl_errs *fe);
+
+/* Activate or deactivate department id, audited when it changes (asking
+ * for the state it has changes nothing). PL_OK, or PL_ENOTFOUND. */
+enum pl_err pl_dept_set_active(struct pl_db *db, struct pl_arena *a,
+    const struct pl_actor *who, int64_t id, bool active);
 
 /*
- * A department by id within the caller's reach. PL_OK and *d, or
- * PL_ENOTFOUND (no such id, or another tenant's: the same answer).
- */
-enum pl_err pl_dept_get(struct pl_req *rq, int64_t id, struct pl_dept *d);
-
-/*
- * Create a department in tenant_id (from pl_dept_tenant()) and audit it, in
- * one transaction. PL_OK and *id; PL_ECONFLICT with a name error when the
- * tenant has a department of that name.
- */
-enum pl_err pl_dept_create(struct pl_req *rq, int64_t tenant_id,
-    const struct pl_dept_in *in, int64_t *id);
-
-/*
- * Update d (from pl_dept_get()) with the fields sent, and audit it. An
- * admin_id, if sent, must name d's admin: PL_ENOTFOUND for one that is not
- * the caller's to name, PL_EINVAL for another admin of the super admin's (a
- * department never moves). PL_ECONFLICT as for create.
- */
-enum pl_err pl_dept_update(
-    struct pl_req *rq, const struct pl_dept *d, const struct pl_dept_in *in);
-
-/* Activate (active = 1) or deactivate d, audited when it changes. PL_OK. */
-enum pl_err pl_dept_set_active(
-    struct pl_req *rq, const struct pl_dept *d, int active);
-
-/*
- * A page of departments: of tenant_id, or of every tenant when tenant_id is
- * 0 (the super admin only), searched, sorted and paged by l, whose sorts
- * are pl_dept_sorts. PL_OK and *items, a new json array of department
- * objects (limit + 1 rows at most), owned by the caller.
+ * A page of departments, searched, sorted and paged by l (whose sorts are
+ * pl_dept_sorts): of admin_id's tenant (pl_admin_tenant rules), or, with
+ * admin_id 0, of every tenant for the super admin and of its own for an
+ * admin. PL_OK and *v (arena-owned, l->limit + 1 at most), *n of them;
+ * PL_ENOTFOUND for an admin_id not who's to name.
  */
 extern const char *const pl_dept_sorts[];
-enum pl_err              pl_dept_list(struct pl_req *rq, int64_t tenant_id,
-                 const struct pl_list *l, struct json_object **items);
+enum pl_err              pl_dept_list(struct pl_db *db, struct pl_arena *a,
+                 const struct pl_actor *who, int64_t admin_id, const struct pl_list *l,
+                 struct pl_dept **v, size_t *n);
 
 /*
- * The agents of d: a new json array of {id, first_name, last_name, name,
- * email, supervisor} by last name, at most PL_DEPT_AGENTS_MAX.
+ * The agents of d (from pl_dept_get()), by last name, at most
+ * PL_DEPT_AGENTS_MAX: *v (arena-owned), *n of them.
  */
-enum pl_err pl_dept_agents(
-    struct pl_req *rq, const struct pl_dept *d, struct json_object **out);
-
-/* d as a new json object {id, admin_id, company, name, description, active,
- * agent_count, created_at}. */
-struct json_object *pl_dept_json(const struct pl_dept *d);
+enum pl_err pl_dept_agents(struct pl_db *db, struct pl_arena *a,
+    const struct pl_dept *d, struct pl_dept_agent **v, size_t *n);
 
 #endif

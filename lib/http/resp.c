@@ -222,17 +222,6 @@ form_values(const struct pl_req *rq, const struct pl_resp *rs)
 {
 	struct json_object *o = json_object_new_object();
 
-	/* XXX transitional: the data's own fields, until every handler says
-	 * what its form starts from with pl_resp_form. */
-	if (rs->data != NULL &&
-	    json_object_is_type(rs->data, json_type_object)) {
-		json_object_object_foreach(rs->data, k, v)
-		{
-			if (!is_secret_field(k))
-				json_object_object_add(
-				    o, k, json_object_get(v));
-		}
-	}
 	if (rs->form != NULL &&
 	    json_object_is_type(rs->form, json_type_object)) {
 		json_object_object_foreach(rs->form, k, v)
@@ -468,12 +457,24 @@ pl_date_label(struct pl_arena *a, const char *dt)
 {
 	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May",
 		"Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	long long                y, m, d;
+	int                      y = 0, m = 0, d = 0;
 
-	if (dt == NULL || strlen(dt) < 10 || dt[4] != '-' || dt[7] != '-' ||
-	    pl_parse_i64(pl_arena_strndup(a, dt, 4), 1, 9999, &y) != PL_OK ||
-	    pl_parse_i64(pl_arena_strndup(a, dt + 5, 2), 1, 12, &m) != PL_OK ||
-	    pl_parse_i64(pl_arena_strndup(a, dt + 8, 2), 1, 31, &d) != PL_OK)
+	/* Digits by hand: pl_parse_i64 refuses the leading zeros of "01". */
+	if (dt == NULL || strlen(dt) < 10 || dt[4] != '-' || dt[7] != '-')
 		return "";
-	return pl_arena_printf(a, "%s %lld, %lld", months[m - 1], d, y);
+	for (int i = 0; i < 10; i++) {
+		if (i == 4 || i == 7)
+			continue;
+		if (dt[i] < '0' || dt[i] > '9')
+			return "";
+		if (i < 4)
+			y = y * 10 + (dt[i] - '0');
+		else if (i < 7)
+			m = m * 10 + (dt[i] - '0');
+		else
+			d = d * 10 + (dt[i] - '0');
+	}
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > 31)
+		return "";
+	return pl_arena_printf(a, "%s %d, %d", months[m - 1], d, y);
 }

@@ -32,7 +32,7 @@ import {
 
 const INVITE = 'Your Parley account';
 const RESET = 'Reset your Parley password';
-const KEYS = ['agent_count', 'blocked', 'company', 'created_at', 'email', 'first_name', 'id', 'last_name', 'phone'];
+const KEYS = ['agent_count', 'blocked', 'company', 'created_at', 'created_label', 'email', 'first_name', 'id', 'last_name', 'phone'];
 
 // --- set-up helpers --------------------------------------------------------
 
@@ -511,6 +511,15 @@ test('the list searches by prefix, sorts by name, e-mail, company and created, a
 	assert.match(h.text, new RegExp(`href="/admins/${b.id}"`));
 	assert.match(h.text, new RegExp(`href="/admins/${b.id}/edit"`));
 	for (const col of ['Name', 'E-mail', 'Company', 'Phone', 'Status', 'Created']) assert.match(h.text, new RegExp(`>${col}( <|<)`));
+	// Every row shows the date its admin was created, as the admin's own page does.
+	const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+	const dateLabel = (iso) => {
+		const d = new Date(iso);
+		return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`;
+	};
+	const dates = [...h.text.matchAll(/<td class="cell-meta"><time datetime="([^"]+)">([^<]*)<\/time><\/td>/g)];
+	assert.equal(dates.length, 2, 'a created date cell in each of the two rows');
+	for (const [, iso, shown] of dates) assert.equal(shown, dateLabel(iso), `the row created at ${iso} shows its date`);
 
 	// A row's block form comes back to the same list page.
 	const back = /name="back" value="([^"]*)"/.exec(h.text)[1].replace(/&amp;/g, '&');

@@ -105,7 +105,7 @@ test('an admin creates, reads, lists, updates, deactivates and activates through
 	assert.equal(r.status, 201, r.text);
 	const d = r.json.data;
 	assert.deepEqual(Object.keys(d).sort(), [
-		'active', 'admin_id', 'agent_count', 'company', 'created_at', 'description', 'id', 'name',
+		'active', 'admin_id', 'agent_count', 'company', 'created_at', 'created_on', 'description', 'id', 'name',
 	]);
 	assert.equal(d.name, name);
 	assert.equal(d.description, 'First line\nSecond line');

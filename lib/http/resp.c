@@ -210,7 +210,8 @@ nav_build(const struct pl_req *rq)
 static int
 is_secret_field(const char *k)
 {
-	return strcmp(k, "csrf") == 0 || strstr(k, "password") != NULL;
+	return strcmp(k, "csrf") == 0 || strstr(k, "password") != NULL ||
+	       strcmp(k, "auth_token") == 0;
 }
 
 /* The values a form shows: what the handler gave (pl_resp_form: a saved

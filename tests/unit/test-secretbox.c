@@ -271,8 +271,10 @@ test_config(struct pl_arena *a)
 	secret = key_file(a, dir, "secret", raw, sizeof(raw), 0600);
 	setenv("PARLEY_SECRET_FILE", secret, 1);
 
-	/* Unset: the process boots, and nothing can be sealed. */
+	/* Unset: the process boots, and nothing can be sealed (and the
+	 * Twilio URL is Twilio's; the test stack's environment sets one). */
 	unsetenv("PARLEY_DATA_KEY_FILE");
+	unsetenv("PARLEY_TWILIO_API_URL");
 	T_INT(pl_config_load(&c), PL_OK, "no data key file");
 	T_OK(pl_config_data_key(&c) == NULL, "no data key");
 	T_STR(c.twilio_api_url, "https://api.twilio.com", "Twilio default");

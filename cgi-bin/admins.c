@@ -127,24 +127,6 @@ admin_href(struct pl_req *rq, int64_t id)
 	return pl_arena_printf(rq->arena, "/admins/%lld", (long long)id);
 }
 
-/* This list page's own address (its search, order and page), for the row
- * forms to come back to. */
-static const char *
-list_href(struct pl_req *rq)
-{
-	struct pl_buf b;
-
-	pl_buf_init(&b, rq->arena);
-	pl_buf_puts(&b, "/admins");
-	for (size_t i = 0; i < rq->query.n; i++) {
-		pl_buf_putc(&b, i == 0 ? '?' : '&');
-		pl_url_arg(&b, rq->query.v[i].key, strlen(rq->query.v[i].key));
-		pl_buf_putc(&b, '=');
-		pl_url_arg(&b, rq->query.v[i].val, rq->query.v[i].vlen);
-	}
-	return pl_buf_cstr(&b);
-}
-
 /*
  * GET /admins, GET /api/admins ?q= ?sort=name|email|company|created ?dir=
  * ?limit= ?next=
@@ -168,7 +150,7 @@ admins_list(struct pl_req *rq, struct pl_resp *rs)
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(items, admin_json(rq, &v[i]));
 	pl_list_reply(rq, rs, &l, items);
-	pl_json_set_str(pl_resp_view(rs), "back", list_href(rq));
+	pl_json_set_str(pl_resp_view(rs), "back", pl_list_href(rq));
 	return PL_OK;
 }
 

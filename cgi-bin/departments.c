@@ -112,23 +112,6 @@ page_admins(struct pl_req *rq, struct pl_resp *rs, int64_t sel)
 	return PL_OK;
 }
 
-/* This page's path and query, for action forms to come back to. */
-static const char *
-here(struct pl_req *rq)
-{
-	struct pl_buf b;
-
-	pl_buf_init(&b, rq->arena);
-	pl_buf_puts(&b, rq->path);
-	for (size_t i = 0; i < rq->query.n; i++) {
-		pl_buf_putc(&b, i == 0 ? '?' : '&');
-		pl_url_arg(&b, rq->query.v[i].key, strlen(rq->query.v[i].key));
-		pl_buf_putc(&b, '=');
-		pl_url_arg(&b, rq->query.v[i].val, rq->query.v[i].vlen);
-	}
-	return pl_buf_cstr(&b);
-}
-
 /*
  * GET /departments, GET /api/departments ?q= ?sort=name|created|agents
  * ?dir= ?limit= ?next= ?admin_id=
@@ -161,7 +144,7 @@ dept_list(struct pl_req *rq, struct pl_resp *rs)
 		json_object_array_add(items, dept_json(rq, &v[i]));
 	pl_list_reply(rq, rs, &l, items);
 	o = pl_resp_view(rs);
-	pl_json_set_str(o, "back", here(rq));
+	pl_json_set_str(o, "back", pl_list_href(rq));
 	if (aid > 0)
 		pl_json_set_i64(o, "admin_id", aid);
 	pl_json_set_str(o, "new_href",

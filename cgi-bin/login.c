@@ -5,6 +5,8 @@
 
 #include "parley.h"
 
+#include "account.h"
+
 static pl_handler home, login_page, login_post, logout_post, signup_page,
     signup_post, forgot_page, forgot_post, reset_page, reset_post, me_get,
     emulate_post, emulate_stop;
@@ -227,21 +229,6 @@ signup_page(struct pl_req *rq, struct pl_resp *rs)
 	return PL_OK;
 }
 
-/* The account as the JSON API shows it. */
-static struct json_object *
-user_json(const struct pl_user *u)
-{
-	struct json_object *o = json_object_new_object();
-
-	pl_json_set_i64(o, "id", u->id);
-	pl_json_set_str(o, "email", u->email);
-	pl_json_set_str(o, "role", u->role);
-	pl_json_set_str(o, "first_name", u->first_name);
-	pl_json_set_str(o, "last_name", u->last_name);
-	pl_json_set_str(o, "phone", u->phone);
-	return o;
-}
-
 /*
  * POST /signup, POST /api/auth/signup
  * {first_name, last_name, phone, email, password, password_confirm}
@@ -274,7 +261,7 @@ signup_post(struct pl_req *rq, struct pl_resp *rs)
 	/* A browser is signed in at once; a program signs in for a token. */
 	if (!rq->api && (er = pl_sess_start(rq, rs, u.id, 0)) != PL_OK)
 		return er;
-	pl_resp_created(rs, user_json(&u), "/",
+	pl_resp_created(rs, pl_account_json(&u), "/",
 	    "Welcome to Parley. Your account is ready.");
 	return PL_OK;
 }

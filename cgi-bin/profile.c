@@ -2,6 +2,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "parley.h"
 
+#include "account.h"
+
 static pl_handler profile_get, profile_post, profile_put, password_post;
 
 static const struct pl_route routes[] = {
@@ -29,22 +31,6 @@ main(int argc, char *argv[])
 	return pl_app_main(&app, argc, argv);
 }
 
-/* The profile as the JSON API shows it. */
-static struct json_object *
-profile_json(const struct pl_user *u)
-{
-	struct json_object *o = json_object_new_object();
-
-	pl_json_set_i64(o, "id", u->id);
-	pl_json_set_str(o, "email", u->email);
-	pl_json_set_str(o, "role", u->role);
-	pl_json_set_str(o, "first_name", u->first_name);
-	pl_json_set_str(o, "last_name", u->last_name);
-	pl_json_set_str(o, "phone", u->phone);
-	pl_json_set_time(o, "created_at", u->created_at);
-	return o;
-}
-
 /* The saved profile: the JSON answer, and the page's data.profile and the
  * account form's starting values. */
 static enum pl_err
@@ -56,7 +42,7 @@ profile_show(struct pl_req *rq, struct pl_resp *rs)
 
 	if ((er = pl_user_get(pl_req_db(rq), rq->arena, &rq->who, &u)) != PL_OK)
 		return er;
-	pl_resp_put(rs, "profile", profile_json(&u));
+	pl_resp_put(rs, "profile", pl_account_json(&u));
 	v = json_object_new_object();
 	pl_json_set_str(v, "first_name", u.first_name);
 	pl_json_set_str(v, "last_name", u.last_name);

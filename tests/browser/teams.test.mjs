@@ -11,7 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 import {
 	ADMIN_EMAIL,
@@ -30,12 +30,7 @@ let browser;
 
 before(async () => {
 	mkdirSync(SHOTS, { recursive: true });
-	browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-			'--no-first-run', '--disable-background-networking',
-			'--disable-component-update', '--disable-sync'],
-	});
+	browser = await launch();
 });
 
 after(async () => {

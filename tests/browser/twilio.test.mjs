@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 import { ADMIN_EMAIL, ADMIN_PASSWORD, BASE_URL, PARLEY_ROOT, PARLEY_VAR, rand, signup } from '../e2e/helpers.mjs';
 
@@ -30,12 +30,7 @@ let browser;
 
 before(async () => {
 	fs.mkdirSync(path.join(PARLEY_ROOT, 'var', 'screenshots'), { recursive: true });
-	browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-			'--no-first-run', '--disable-background-networking',
-			'--disable-component-update', '--disable-sync'],
-	});
+	browser = await launch();
 });
 
 after(async () => {

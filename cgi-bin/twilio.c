@@ -38,7 +38,7 @@ main(int argc, char *argv[])
 }
 
 static struct json_object *
-platform_json(const struct pl_twacct_platform *p)
+platform_json(struct pl_arena *a, const struct pl_twacct_platform *p)
 {
 	struct json_object *o;
 
@@ -48,6 +48,8 @@ platform_json(const struct pl_twacct_platform *p)
 	pl_json_set_str(o, "account_sid", p->sid_masked);
 	pl_json_set_str(o, "friendly_name", p->friendly_name);
 	pl_json_set_time(o, "validated_at", p->validated_at);
+	pl_json_set_str(
+	    o, "validated_label", pl_date_label(a, p->validated_at));
 	return o;
 }
 
@@ -89,6 +91,10 @@ row_json(struct pl_arena *a, const struct pl_twacct_row *r)
 	pl_json_set_str(o, "status", r->status);
 	pl_json_set_str(o, "wanted_status", r->want);
 	pl_json_set_str(o, "status_text", status_text(a, r));
+	/* What the badge does not say already, for the page. */
+	pl_json_set_str(o, "status_note",
+	    strcmp(status_text(a, r), r->status) != 0 ? status_text(a, r)
+	                                              : NULL);
 	pl_json_set_str(o, "last_error", *r->reason ? r->reason : NULL);
 	pl_json_set_i64(o, "retry_in", r->retry_in);
 	pl_json_set_i64(o, "attempts", r->attempts);
@@ -125,7 +131,8 @@ twilio_show(struct pl_req *rq, struct pl_resp *rs)
 	for (size_t i = 0; i < n; i++)
 		json_object_array_add(items, row_json(rq->arena, &v[i]));
 	pl_list_reply(rq, rs, &l, items);
-	json_object_object_add(pl_resp_obj(rs), "platform", platform_json(&p));
+	json_object_object_add(
+	    pl_resp_obj(rs), "platform", platform_json(rq->arena, &p));
 	pl_json_set_str(pl_resp_view(rs), "back", pl_list_href(rq));
 	return PL_OK;
 }
@@ -152,11 +159,11 @@ credentials_post(struct pl_req *rq, struct pl_resp *rs, bool replace)
 		/* The page around the form: the account as it is. */
 		if (pl_twacct_platform_get(
 		        pl_req_db(rq), rq->arena, &rq->who, &p) == PL_OK)
-			json_object_object_add(
-			    pl_resp_obj(rs), "platform", platform_json(&p));
+			json_object_object_add(pl_resp_obj(rs), "platform",
+			    platform_json(rq->arena, &p));
 		return er;
 	}
-	pl_resp_saved(rs, platform_json(&p), "/twilio",
+	pl_resp_saved(rs, platform_json(rq->arena, &p), "/twilio",
 	    replace ? "The Twilio credentials were replaced."
 	            : "The Twilio credentials are saved. Sub-accounts are"
 	              " being created.");

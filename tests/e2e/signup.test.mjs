@@ -289,9 +289,11 @@ test('POST /api/auth/signup answers 201 with the new admin', async () => {
 	const d = r.json.data;
 	assert.equal(typeof d.id, 'number');
 	assert.ok(d.id > 0);
+	// The account as /api/auth/me and the profile show it, with its creation.
+	assert.match(d.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 	assert.deepEqual(
-		{ ...d, id: 0 },
-		{ id: 0, email: email.toLowerCase(), role: 'admin', first_name: 'Katherine', last_name: 'Johnson', phone: '+1 555 010 7788' },
+		{ ...d, id: 0, created_at: '' },
+		{ id: 0, email: email.toLowerCase(), role: 'admin', first_name: 'Katherine', last_name: 'Johnson', phone: '+1 555 010 7788', created_at: '' },
 	);
 	assert.equal(c.cookie('pl_session'), undefined, 'the API sets no cookie');
 	const mail = await waitForMail(email.toLowerCase(), { subject: 'Welcome to Parley' });

@@ -367,29 +367,6 @@ dept_update(struct pl_req *rq, struct pl_resp *rs)
 	return dept_saved(rq, rs, id, NULL, false);
 }
 
-/* Where a page's action form sends the user back: a "back" field naming a
- * /departments page (the list with its query), else the department. */
-static const char *
-back_path(struct pl_req *rq, int64_t id)
-{
-	const char *b = pl_kv_get(&rq->form, "back");
-	size_t      n;
-
-	if (b != NULL && strncmp(b, "/departments", 12) == 0 &&
-	    (b[12] == '\0' || b[12] == '?' || b[12] == '/') &&
-	    (n = strlen(b)) <= 400 && strstr(b, "//") == NULL) {
-		for (size_t i = 0; i < n; i++)
-			if ((unsigned char)b[i] <= ' ' ||
-			    (unsigned char)b[i] >= 0x7f || b[i] == '\\' ||
-			    b[i] == '"' || b[i] == '\'' || b[i] == '<' ||
-			    b[i] == '>')
-				goto dflt;
-		return b;
-	}
-dflt:
-	return pl_arena_printf(rq->arena, "/departments/%lld", (long long)id);
-}
-
 static enum pl_err
 set_active(struct pl_req *rq, struct pl_resp *rs, bool active)
 {
@@ -406,7 +383,10 @@ set_active(struct pl_req *rq, struct pl_resp *rs, bool active)
 	    (er = pl_dept_set_active(
 	         pl_req_db(rq), rq->arena, &rq->who, id, active)) != PL_OK)
 		return er;
-	return dept_saved(rq, rs, id, back_path(rq, id), false);
+	return dept_saved(rq, rs, id,
+	    pl_in_back(pl_kv_get(&rq->form, "back"), "/departments",
+	        pl_arena_printf(rq->arena, "/departments/%lld", (long long)id)),
+	    false);
 }
 
 /*

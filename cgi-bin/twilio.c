@@ -80,6 +80,7 @@ static struct json_object *
 row_json(struct pl_arena *a, const struct pl_twacct_row *r)
 {
 	struct json_object *o = json_object_new_object();
+	const char         *text = status_text(a, r);
 
 	pl_json_set_i64(o, "tenant_id", r->tenant_id);
 	pl_json_set_i64(o, "admin_id", r->admin_id);
@@ -90,11 +91,10 @@ row_json(struct pl_arena *a, const struct pl_twacct_row *r)
 	    o, "account_sid", *r->sid_masked ? r->sid_masked : NULL);
 	pl_json_set_str(o, "status", r->status);
 	pl_json_set_str(o, "wanted_status", r->want);
-	pl_json_set_str(o, "status_text", status_text(a, r));
+	pl_json_set_str(o, "status_text", text);
 	/* What the badge does not say already, for the page. */
-	pl_json_set_str(o, "status_note",
-	    strcmp(status_text(a, r), r->status) != 0 ? status_text(a, r)
-	                                              : NULL);
+	pl_json_set_str(
+	    o, "status_note", strcmp(text, r->status) != 0 ? text : NULL);
 	pl_json_set_str(o, "last_error", *r->reason ? r->reason : NULL);
 	pl_json_set_i64(o, "retry_in", r->retry_in);
 	pl_json_set_i64(o, "attempts", r->attempts);
@@ -151,17 +151,18 @@ credentials_post(struct pl_req *rq, struct pl_resp *rs, bool replace)
 	pl_in_only(rq, fields);
 	pl_in_text(rq, "account_sid", "Account SID", PL_REQUIRED, 64, &sid);
 	pl_in_text(rq, "auth_token", "Auth Token", PL_REQUIRED, 128, &token);
-	if ((er = pl_in_check(rq)) != PL_OK ||
-	    (er = pl_twacct_platform_set(pl_req_db(rq), rq->arena, &rq->who,
-	         pl_cfg(), sid, token, replace, &rq->errs)) != PL_OK ||
-	    (er = pl_twacct_platform_get(
-	         pl_req_db(rq), rq->arena, &rq->who, &p)) != PL_OK) {
-		/* The page around the form: the account as it is. */
-		if (pl_twacct_platform_get(
-		        pl_req_db(rq), rq->arena, &rq->who, &p) == PL_OK)
+	if ((er = pl_in_check(rq)) == PL_OK)
+		er = pl_twacct_platform_set(pl_req_db(rq), rq->arena, &rq->who,
+		    pl_cfg(), sid, token, replace, &rq->errs);
+	/* The account as it is now: the answer, or the page around a
+	 * refused form. */
+	if (pl_twacct_platform_get(pl_req_db(rq), rq->arena, &rq->who, &p) !=
+	        PL_OK ||
+	    er != PL_OK) {
+		if (p.set)
 			json_object_object_add(pl_resp_obj(rs), "platform",
 			    platform_json(rq->arena, &p));
-		return er;
+		return er != PL_OK ? er : PL_EUNAVAIL;
 	}
 	pl_resp_saved(rs, platform_json(rq->arena, &p), "/twilio",
 	    replace ? "The Twilio credentials were replaced."

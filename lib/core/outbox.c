@@ -15,6 +15,7 @@
 #include "log.h"
 #include "mail.h"
 #include "outbox.h"
+#include "parse.h"
 #include "pl_json.h"
 
 enum {
@@ -166,14 +167,9 @@ backoff(int attempt)
 static const char *
 why_text(struct pl_arena *a, const char *why)
 {
-	size_t n = strlen(why ? why : "");
-
-	if (n <= 255)
-		return why ? why : "";
-	n = 255;
-	while (n > 0 && ((unsigned char)why[n] & 0xc0) == 0x80)
-		n--;
-	return pl_arena_strndup(a, why, n);
+	if (why == NULL)
+		return "";
+	return pl_arena_strndup(a, why, pl_utf8_prefix(why, 255));
 }
 
 const char *

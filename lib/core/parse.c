@@ -1143,3 +1143,16 @@ out:
 		json_tokener_free(tok);
 	return er;
 }
+
+size_t
+pl_utf8_prefix(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return n;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}

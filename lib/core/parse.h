@@ -48,6 +48,9 @@ struct pl_parse_err {
 
 /* True if s[0..n) is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool pl_utf8_valid(const char *s, size_t n);
+/* Bytes of the longest prefix of s (UTF-8) of at most max bytes that does
+ * not cut a character: where to cut text to fit a column. */
+size_t pl_utf8_prefix(const char *s, size_t max);
 
 /*
  * application/x-www-form-urlencoded (also QUERY_STRING). '+' is a space,

@@ -310,7 +310,7 @@ create_write(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	ch->target_id = (int64_t)uid;
 	ch->summary = pl_arena_printf(
 	    a, "Admin %s <%s> of %s", name, g->email, in->company);
-	ch->mail = true;
+	ch->queued = true;
 	return PL_OK;
 }
 
@@ -431,7 +431,7 @@ block_write(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	    pl_arena_printf(a, "Admin %s %s <%s> of %s", pl_row_str(&row, 2),
 	        pl_row_str(&row, 3), pl_row_str(&row, 4), pl_row_str(&row, 5));
 	ch->changed_tenant = tid;
-	ch->mail = true; /* wakes the worker for the sub-account */
+	ch->queued = true; /* the sub-account follows */
 	return PL_OK;
 }
 

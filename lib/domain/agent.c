@@ -499,7 +499,7 @@ create_write(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	ch->target_id = g->id;
 	ch->summary = pl_arena_printf(a, "created %s \"%s\" <%s> in %s",
 	    role_of(in), name, in->email, names);
-	ch->mail = true;
+	ch->queued = true;
 	return PL_OK;
 }
 

@@ -6,6 +6,7 @@
 #include "arena.h"
 #include "audit.h"
 #include "list.h"
+#include "parse.h"
 
 enum {
 	A_INSERT,
@@ -47,23 +48,16 @@ pl_audit(struct pl_db *db, const struct pl_actor *who, int64_t tenant_id,
     const char *action, const char *target_type, int64_t target_id,
     const char *summary)
 {
-	char sum[501];
+	const char *sum = summary ? summary : "";
 
-	/* Bound the summary to the column, on a character boundary. */
-	snprintf(sum, sizeof(sum), "%s", summary ? summary : "");
-	if (strlen(summary ? summary : "") >= sizeof(sum)) {
-		size_t n = sizeof(sum) - 1;
-
-		while (n > 0 && ((unsigned char)sum[n] & 0xc0) == 0x80)
-			n--;
-		sum[n] = '\0';
-	}
 	return pl_db_exec(db, &pl_audit_sql, A_INSERT,
 	    PL_ARGS(tenant_id ? PL_I64(tenant_id) : PL_NULLV,
 	        pl_actor_real(who) ? PL_I64(pl_actor_real(who)) : PL_NULLV,
 	        who->real_user_id ? PL_I64(who->user_id) : PL_NULLV,
 	        PL_STR(action), PL_STR(target_type),
-	        target_id ? PL_I64(target_id) : PL_NULLV, PL_STR(sum)),
+	        target_id ? PL_I64(target_id) : PL_NULLV,
+	        /* bounded to the column, on a character boundary */
+	        PL_STRN(sum, pl_utf8_prefix(sum, 500))),
 	    NULL, NULL);
 }
 

@@ -39,7 +39,7 @@ pl_change_run(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	}
 	if (er != PL_OK)
 		return er;
-	if (ch.mail)
+	if (ch.queued)
 		pl_notify_wake(PL_OUTBOX_KEY);
 	if (ch.changed_user)
 		pl_ident_changed("user", ch.changed_user);

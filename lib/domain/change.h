@@ -27,7 +27,7 @@ struct pl_change {
 	int64_t     by_user; /* audit as this user instead of the actor's (a
 	                      * sign-up: the new user registers itself) */
 	/* After the commit: */
-	bool    mail;           /* mail was queued: wake the worker */
+	bool    queued;         /* it queued outbox items: wake the worker */
 	int64_t changed_user;   /* this user's identity changed */
 	int64_t changed_tenant; /* this tenant's (blocked) */
 };

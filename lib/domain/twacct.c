@@ -308,7 +308,7 @@ set_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	              pl_twilio_mask_sid(a, g->sid), g->old_masked)
 	        : pl_arena_printf(a, "Twilio credentials set: %s",
 	              pl_twilio_mask_sid(a, g->sid));
-	ch->mail = true; /* wakes the worker */
+	ch->queued = true;
 	return PL_OK;
 }
 
@@ -538,7 +538,7 @@ retry_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	ch->target_type = "tenant";
 	ch->target_id = g->tid;
 	ch->summary = "Twilio sub-account: tried again";
-	ch->mail = true;
+	ch->queued = true;
 	return PL_OK;
 }
 

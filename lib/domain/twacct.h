@@ -85,7 +85,7 @@ enum pl_err pl_twacct_platform_set(struct pl_db *db, struct pl_arena *a,
 /*
  * Inside the caller's transaction (a registration): queue tenant_id's
  * sub-account, named after name (the company, or the admin's name). The
- * caller wakes the worker after its commit (pl_change.mail).
+ * caller wakes the worker after its commit (pl_change.queued).
  */
 enum pl_err pl_twacct_queue_create(
     struct pl_db *db, struct pl_arena *a, int64_t tenant_id, const char *name);

@@ -330,7 +330,7 @@ signup_write(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	         pl_arena_printf(a, "%s %s", in->first_name, in->last_name))) !=
 	    PL_OK)
 		return er;
-	ch->mail = true;
+	ch->queued = true;
 	ch->tenant_id = (int64_t)tid;
 	ch->action = "signup";
 	ch->target_type = "admin";
@@ -439,7 +439,7 @@ forgot_write(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	    " account. Open this link within one hour to choose a new one:",
 	    "/password/reset");
 	if (er == PL_OK)
-		ch->mail = true;
+		ch->queued = true;
 	return er;
 }
 

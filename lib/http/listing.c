@@ -86,27 +86,43 @@ list_key(const char *k)
 	       strcmp(k, "limit") == 0;
 }
 
+/* Which of the query's parameters put_query() writes. */
+enum {
+	Q_ALL,     /* every one */
+	Q_FILTERS, /* the page's own (?admin_id=), not the list's */
+	Q_SET      /* the page's own that have a value */
+};
+
+/* Append the query's parameters (percent-encoded) to b, the first after
+ * sep ('?' or '&'), the others after '&'. */
+static void
+put_query(struct pl_buf *b, const struct pl_req *rq, char sep, int which)
+{
+	for (size_t i = 0; i < rq->query.n; i++) {
+		const char *k = rq->query.v[i].key;
+
+		if (which != Q_ALL &&
+		    (list_key(k) ||
+		        (which == Q_SET && rq->query.v[i].vlen == 0)))
+			continue;
+		pl_buf_putc(b, sep);
+		sep = '&';
+		pl_url_arg(b, k, strlen(k));
+		pl_buf_putc(b, '=');
+		pl_url_arg(b, rq->query.v[i].val, rq->query.v[i].vlen);
+	}
+}
+
 /* The page without its search, order and paging: path?filter=..&..; the
  * page's own filters (?admin_id=, ?agent_id=) stay when they are set. */
 static const char *
 clear_href(struct pl_req *rq)
 {
 	struct pl_buf b;
-	char          sep = '?';
 
 	pl_buf_init(&b, rq->arena);
 	pl_buf_puts(&b, rq->path);
-	for (size_t i = 0; i < rq->query.n; i++) {
-		const char *k = rq->query.v[i].key;
-
-		if (list_key(k) || rq->query.v[i].vlen == 0)
-			continue;
-		pl_buf_putc(&b, sep);
-		sep = '&';
-		pl_url_arg(&b, k, strlen(k));
-		pl_buf_putc(&b, '=');
-		pl_url_arg(&b, rq->query.v[i].val, rq->query.v[i].vlen);
-	}
+	put_query(&b, rq, '?', Q_SET);
 	return pl_buf_cstr(&b);
 }
 
@@ -127,16 +143,7 @@ href(struct pl_req *rq, const struct pl_list *l, size_t sort, bool desc,
 		pl_url_arg(&b, l->q, strlen(l->q));
 	}
 	/* Filters the page itself adds (?admin_id=, ?agent_id=) stay. */
-	for (size_t i = 0; i < rq->query.n; i++) {
-		const char *k = rq->query.v[i].key;
-
-		if (list_key(k))
-			continue;
-		pl_buf_putc(&b, '&');
-		pl_url_arg(&b, k, strlen(k));
-		pl_buf_putc(&b, '=');
-		pl_url_arg(&b, rq->query.v[i].val, rq->query.v[i].vlen);
-	}
+	put_query(&b, rq, '&', Q_FILTERS);
 	if (l->limit != PL_PAGE_DEFAULT)
 		pl_buf_printf(&b, "&limit=%lld", l->limit);
 	if (offset > 0)
@@ -206,11 +213,6 @@ pl_list_href(struct pl_req *rq)
 
 	pl_buf_init(&b, rq->arena);
 	pl_buf_puts(&b, rq->path);
-	for (size_t i = 0; i < rq->query.n; i++) {
-		pl_buf_putc(&b, i == 0 ? '?' : '&');
-		pl_url_arg(&b, rq->query.v[i].key, strlen(rq->query.v[i].key));
-		pl_buf_putc(&b, '=');
-		pl_url_arg(&b, rq->query.v[i].val, rq->query.v[i].vlen);
-	}
+	put_query(&b, rq, '?', Q_ALL);
 	return pl_buf_cstr(&b);
 }

@@ -113,10 +113,11 @@ pl_in_back(const char *back, const char *prefix, const char *fallback)
 
 	if (back == NULL || strlen(back) > 1000 ||
 	    strncmp(back, prefix, n) != 0 ||
-	    (back[n] != '\0' && back[n] != '?'))
+	    (back[n] != '\0' && back[n] != '?' && back[n] != '/') ||
+	    strstr(back, "//") != NULL)
 		return fallback;
 	if (strspn(back + n,
-	        "?&=%+-._~ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	        "/?&=%+-._~ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	        "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(back + n))
 		return fallback;
 	return back;

@@ -119,9 +119,10 @@ enum pl_err pl_in_fail(struct pl_req *rq, const char *field, const char *msg);
 /* PL_EINVAL if any error was recorded, else PL_OK. */
 enum pl_err pl_in_check(const struct pl_req *rq);
 /*
- * Where a row form asks to go back to ("back", a list page it was on): a
- * local path under prefix ("/admins" or "/admins?..."), percent-encoded
- * query only; anything else, or nothing, gives fallback.
+ * Where a row form asks to go back to ("back", the page it was on): a
+ * local path under prefix ("/admins", "/admins?...", "/admins/7"), path
+ * segments and a percent-encoded query only, no "//"; anything else, or
+ * nothing, gives fallback.
  */
 const char *pl_in_back(
     const char *back, const char *prefix, const char *fallback);

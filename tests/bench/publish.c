@@ -67,8 +67,8 @@ publisher(void *arg)
 		enum pl_err er;
 
 		if (key == NULL)
-			key = pl_arena_printf(a, "user-%lld",
-			    (long long)ids[(size_t)rand_r(&seed) % nids]);
+			key = pl_stream(a, PL_STREAM_USER,
+			    ids[(size_t)rand_r(&seed) % nids]);
 		while ((s = now_ns(CLOCK_MONOTONIC)) < due) {
 			struct timespec ts = { (time_t)((due - s) / 1000000000),
 				(long)((due - s) % 1000000000) };

@@ -306,20 +306,45 @@ render_html(struct pl_req *rq, struct pl_resp *rs, const char *tmpl,
 	json_object_put(ctx);
 }
 
-static void
-head_common(struct pl_buf *out, int status, const char *ctype)
+void
+pl_resp_raw(struct pl_resp *rs, const char *ctype, const void *data,
+    size_t len, const char *cache)
 {
+	if (strpbrk(ctype, "\r\n") != NULL ||
+	    (cache != NULL && strpbrk(cache, "\r\n") != NULL))
+		pl_die("resp: raw type or cache with CR or LF");
+	rs->raw = data;
+	rs->raw_len = len;
+	rs->raw_type = ctype;
+	rs->cache = cache;
+}
+
+void
+pl_resp_frame(struct pl_resp *rs, const char *origin)
+{
+	if (*origin == '\0' || strpbrk(origin, " \t\"';,\r\n") != NULL)
+		pl_die("resp: frame ancestor %s is not an origin", origin);
+	rs->frame_ancestors = origin;
+}
+
+static void
+head_common(
+    struct pl_buf *out, int status, const char *ctype, const struct pl_resp *rs)
+{
+	const char *fa = rs->frame_ancestors;
+
 	pl_buf_printf(out,
 	    "Status: %d\r\n"
 	    "Content-Type: %s\r\n"
 	    "X-Content-Type-Options: nosniff\r\n"
 	    "Referrer-Policy: same-origin\r\n"
 	    "Cache-Control: no-store\r\n"
-	    "X-Frame-Options: DENY\r\n"
+	    "%s"
 	    "Content-Security-Policy: default-src 'self'; img-src 'self' data:;"
 	    " style-src 'self'; script-src 'self'; object-src 'none';"
-	    " base-uri 'none'; form-action 'self'; frame-ancestors 'none'\r\n",
-	    status, ctype);
+	    " base-uri 'none'; form-action 'self'; frame-ancestors %s\r\n",
+	    status, ctype, fa ? "" : "X-Frame-Options: DENY\r\n",
+	    fa ? fa : "'none'");
 }
 
 /* HTML pages that an error re-renders as the form, with what was typed. */
@@ -350,6 +375,20 @@ pl_resp_render(
 		pl_buf_puts(out, "Cache-Control: no-store\r\n");
 		pl_buf_add(out, rs->headers.p, rs->headers.len);
 		pl_buf_puts(out, "Content-Length: 0\r\n\r\n");
+		return;
+	}
+	if (er == PL_OK && rs->raw_type != NULL) {
+		pl_buf_printf(out,
+		    "Status: %d\r\n"
+		    "Content-Type: %s\r\n"
+		    "X-Content-Type-Options: nosniff\r\n"
+		    "Cache-Control: %s\r\n"
+		    "Content-Security-Policy: default-src 'none'; sandbox\r\n",
+		    rs->status ? rs->status : 200, rs->raw_type,
+		    rs->cache ? rs->cache : "no-store");
+		pl_buf_add(out, rs->headers.p, rs->headers.len);
+		pl_buf_printf(out, "Content-Length: %zu\r\n\r\n", rs->raw_len);
+		pl_buf_add(out, rs->raw, rs->raw_len);
 		return;
 	}
 	if (rq->api) {
@@ -384,7 +423,7 @@ pl_resp_render(
 		}
 		pl_json_write(&body, env);
 		json_object_put(env);
-		head_common(out, status, "application/json; charset=utf-8");
+		head_common(out, status, "application/json; charset=utf-8", rs);
 	} else {
 		if (rs->view != NULL &&
 		    (rs->data == NULL ||
@@ -446,7 +485,7 @@ pl_resp_render(
 			    rq, rs, "error", "Error", d, NULL, NULL, &body);
 			json_object_put(d);
 		}
-		head_common(out, status, "text/html; charset=utf-8");
+		head_common(out, status, "text/html; charset=utf-8", rs);
 	}
 	pl_buf_add(out, rs->headers.p, rs->headers.len);
 	pl_buf_printf(out, "Content-Length: %zu\r\n\r\n", body.len);

@@ -31,6 +31,13 @@ struct pl_resp {
 	const char *flash;    /* text to show after the redirect */
 	const char *csrf;     /* the page's CSRF token (front line) */
 	int         done;     /* already sent (streaming); skip render */
+	/* A body that is not a page or JSON (pl_resp_raw). */
+	const void *raw;
+	size_t      raw_len;
+	const char *raw_type;
+	const char *cache;           /* Cache-Control; NULL: no-store */
+	const char *frame_ancestors; /* an HTML page another origin may frame
+	                              * (pl_resp_frame); NULL: none may */
 };
 
 /*
@@ -85,6 +92,22 @@ void pl_resp_header(struct pl_resp *rs, const char *name, const char *value);
  * URL is https). max_age < 0: a browser-session cookie; 0 deletes it. */
 void pl_resp_cookie(
     struct pl_resp *rs, const char *name, const char *value, long max_age);
+
+/*
+ * Answer these bytes as they are, with this Content-Type (a fixed one the
+ * handler chose, never one a client sent), nosniff and a CSP that lets the
+ * body do nothing; cache is the Cache-Control value (NULL: no-store). The
+ * bytes are borrowed until the reply is rendered.
+ */
+void pl_resp_raw(struct pl_resp *rs, const char *ctype, const void *data,
+    size_t len, const char *cache);
+/*
+ * This HTML page may be framed by origin ("https://shop.example", as
+ * pl_valid normalised it), and only by it: the page's CSP frame-ancestors
+ * names it and X-Frame-Options is left out. The origin must hold no space,
+ * quote, semicolon, comma, CR or LF (it dies otherwise).
+ */
+void pl_resp_frame(struct pl_resp *rs, const char *origin);
 
 /* "Jan 2, 2026" from a MariaDB DATETIME, for pages; "" if malformed. */
 const char *pl_date_label(struct pl_arena *a, const char *dt);

@@ -10,6 +10,7 @@
 #include "parley.h"
 
 #include "twacct.h"
+#include "widgetnum.h"
 
 static void
 on_signal(int sig)
@@ -19,6 +20,21 @@ on_signal(int sig)
 }
 
 #define BATCH 50
+
+/* Items of kind "twilio": a widget's number goes to widgetnum, the
+ * accounts' own calls to twacct. */
+static void
+twilio_sender(struct pl_db *db, struct pl_arena *a,
+    const struct pl_outbox_item *it, const void *arg,
+    struct pl_outbox_outcome *out)
+{
+	static const char number[] = "{\"op\":\"number\",";
+
+	if (strncmp(it->payload, number, sizeof(number) - 1) == 0)
+		pl_widgetnum_sender(db, a, it, arg, out);
+	else
+		pl_twacct_sender(db, a, it, arg, out);
+}
 
 int
 main(int argc, char *argv[])
@@ -30,7 +46,7 @@ main(int argc, char *argv[])
 		const void       *arg;
 	} kinds[] = {
 		{ "email", pl_outbox_mailer, pl_cfg() },
-		{ "twilio", pl_twacct_sender, pl_cfg() },
+		{ "twilio", twilio_sender, pl_cfg() },
 	};
 	struct pl_arena *a;
 	struct pl_db    *db;
@@ -45,7 +61,8 @@ main(int argc, char *argv[])
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	const struct pl_sqlset *uses[] = { &pl_twacct_sql, NULL };
+	const struct pl_sqlset *uses[] = { &pl_twacct_sql, &pl_widgetnum_sql,
+		NULL };
 
 	if (pl_proc_boot("worker", uses, 1) != 0)
 		return 1;

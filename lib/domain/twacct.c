@@ -41,6 +41,7 @@ enum {
 	P_SID_USED,
 	S_INSERT,
 	S_GET,
+	S_CREDS,
 	S_LOCK,
 	S_CREATED,
 	S_STATUS,
@@ -126,6 +127,9 @@ static const char *const stmts[T__MAX] = {
 	[S_GET] =
 	    "SELECT friendly_name, COALESCE(account_sid, ''), status,"
 	    " want, intent FROM twilio_subaccounts WHERE tenant_id = ?",
+	[S_CREDS] =
+	    "SELECT COALESCE(account_sid, ''), COALESCE(token_sealed, ''),"
+	    " status FROM twilio_subaccounts WHERE tenant_id = ?",
 	[S_LOCK] =
 	    "SELECT friendly_name, COALESCE(account_sid, ''), status,"
 	    " want, intent FROM twilio_subaccounts WHERE tenant_id = ?"
@@ -457,6 +461,39 @@ pl_twacct_queue_status(
 	        (long long)pl_row_i64(&row, 4)),
 	    pl_arena_printf(a, "tenant:%lld", (long long)tenant_id),
 	    payload(a, "status", tenant_id, pl_row_i64(&row, 4)));
+}
+
+enum pl_err
+pl_twacct_sub_creds(struct pl_db *db, struct pl_arena *a,
+    const struct pl_config *cfg, int64_t tenant_id, struct pl_twilio_creds *c)
+{
+	struct pl_row  row;
+	unsigned char *tok;
+	size_t         n;
+	const char    *sid, *sealed, *status;
+	enum pl_err    er;
+
+	if ((er = pl_db_one(db, a, &pl_twacct_sql, S_CREDS,
+	         PL_ARGS(PL_I64(tenant_id)), &row)) != PL_OK)
+		return er;
+	sid = pl_row_str(&row, 0);
+	sealed = pl_row_str(&row, 1);
+	status = pl_row_str(&row, 2);
+	if (strcmp(status, "failed") == 0)
+		return PL_ENOTFOUND;
+	if (*sid == '\0' || *sealed == '\0' || strcmp(status, "active") != 0)
+		return PL_EUNAVAIL;
+	er = pl_open(a, pl_config_data_key(cfg), sealed, tenant_aad(a, tenant_id),
+	    strlen(tenant_aad(a, tenant_id)), &tok, &n);
+	if (er != PL_OK) {
+		pl_error("twilio: tenant %lld: the sub-account's token does not"
+		         " open (%s)",
+		    (long long)tenant_id, pl_err_code(er));
+		return er == PL_EINVAL ? PL_EINTERNAL : er;
+	}
+	c->sid = sid;
+	c->token = (const char *)tok;
+	return PL_OK;
 }
 
 /* ---- the list ------------------------------------------------------------ */

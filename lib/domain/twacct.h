@@ -29,6 +29,7 @@
 #include "db.h"
 #include "err.h"
 #include "outbox.h"
+#include "twilio.h"
 
 struct pl_arena;
 struct pl_config;
@@ -103,6 +104,18 @@ enum pl_err pl_twacct_list(struct pl_db *db, struct pl_arena *a,
  * PL_ENOTFOUND when the tenant has no dead intent. */
 enum pl_err pl_twacct_retry(struct pl_db *db, struct pl_arena *a,
     const struct pl_actor *who, int64_t tenant_id);
+
+/*
+ * The worker's: tenant_id's sub-account credentials, the token opened
+ * (arena-owned), for calls made in the business's own account (its
+ * numbers, its messages). PL_OK; PL_EUNAVAIL
+ * while the sub-account is still being created (or suspended); PL_ENOTFOUND
+ * when the business has none and never will (failed, or none asked for);
+ * PL_EINTERNAL when the token does not open.
+ */
+enum pl_err pl_twacct_sub_creds(struct pl_db *db, struct pl_arena *a,
+    const struct pl_config *cfg, int64_t tenant_id,
+    struct pl_twilio_creds *c);
 
 /* The worker's sender for outbox items of kind "twilio" (arg: the
  * process's struct pl_config). */

@@ -483,11 +483,13 @@ pl_twacct_sub_creds(struct pl_db *db, struct pl_arena *a,
 		return PL_ENOTFOUND;
 	if (*sid == '\0' || *sealed == '\0' || strcmp(status, "active") != 0)
 		return PL_EUNAVAIL;
-	er = pl_open(a, pl_config_data_key(cfg), sealed, tenant_aad(a, tenant_id),
-	    strlen(tenant_aad(a, tenant_id)), &tok, &n);
+	er = pl_open(a, pl_config_data_key(cfg), sealed,
+	    tenant_aad(a, tenant_id), strlen(tenant_aad(a, tenant_id)), &tok,
+	    &n);
 	if (er != PL_OK) {
-		pl_error("twilio: tenant %lld: the sub-account's token does not"
-		         " open (%s)",
+		pl_error(
+		    "twilio: tenant %lld: the sub-account's token does not"
+		    " open (%s)",
 		    (long long)tenant_id, pl_err_code(er));
 		return er == PL_EINVAL ? PL_EINTERNAL : er;
 	}

@@ -114,8 +114,7 @@ enum pl_err pl_twacct_retry(struct pl_db *db, struct pl_arena *a,
  * PL_EINTERNAL when the token does not open.
  */
 enum pl_err pl_twacct_sub_creds(struct pl_db *db, struct pl_arena *a,
-    const struct pl_config *cfg, int64_t tenant_id,
-    struct pl_twilio_creds *c);
+    const struct pl_config *cfg, int64_t tenant_id, struct pl_twilio_creds *c);
 
 /* The worker's sender for outbox items of kind "twilio" (arg: the
  * process's struct pl_config). */

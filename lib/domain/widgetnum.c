@@ -133,25 +133,26 @@ request_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	st = pl_row_str(&row, 2);
 	area = pl_row_str(&row, 4);
 	if (strcmp(st, "active") == 0) {
-		g->fe->msg = pl_arena_printf(a, "This widget has a number: %s.",
-		    pl_row_str(&row, 5));
+		g->fe->msg = pl_arena_printf(
+		    a, "This widget has a number: %s.", pl_row_str(&row, 5));
 		return PL_ECONFLICT;
 	}
 	if (strcmp(st, "pending") == 0)
 		return PL_OK; /* one purchase is under way */
 	if (pl_row_i64(&row, 1) == 0) {
-		g->fe->msg = "Activate the widget before requesting its number.";
+		g->fe->msg =
+		    "Activate the widget before requesting its number.";
 		return PL_ECONFLICT;
 	}
 	if ((er = queue(db, a, tid, g->wid)) != PL_OK)
 		return er;
 	ch->tenant_id = tid;
-	ch->action = strcmp(st, "failed") == 0 ? "number_retry"
-	                                       : "number_request";
+	ch->action =
+	    strcmp(st, "failed") == 0 ? "number_retry" : "number_request";
 	ch->target_type = "widget";
 	ch->target_id = g->wid;
-	ch->summary = *area ? pl_arena_printf(a,
-	                          "Requested a number in area code %s", area)
+	ch->summary = *area ? pl_arena_printf(
+	                          a, "Requested a number in area code %s", area)
 	                    : "Requested a US local number";
 	ch->queued = true;
 	return PL_OK;
@@ -228,8 +229,8 @@ record(struct pl_db *db, struct pl_arena *a, struct done_arg *g)
 	pl_json_set_str(ev, "status", g->phone ? "active" : "failed");
 	pl_json_set_str(ev, "phone_number", g->phone ? g->phone : "");
 	pl_json_set_str(ev, "reason", g->phone ? "" : g->why);
-	pl_event_publish(db, a, pl_stream(a, PL_STREAM_TENANT, g->tid),
-	    "widget.number", ev);
+	pl_event_publish(
+	    db, a, pl_stream(a, PL_STREAM_TENANT, g->tid), "widget.number", ev);
 	json_object_put(ev);
 }
 
@@ -290,8 +291,9 @@ buy(struct pl_arena *a, const struct pl_config *cfg,
     const struct pl_twilio_creds *c, struct done_arg *g, const char *area,
     struct pl_outbox_outcome *out)
 {
-	const char *base = pl_arena_printf(a, "/2010-04-01/Accounts/%s", c->sid);
-	const char *fname = fname_of(a, g->wid), *num;
+	const char *base =
+	    pl_arena_printf(a, "/2010-04-01/Accounts/%s", c->sid);
+	const char             *fname = fname_of(a, g->wid), *num;
 	struct pl_twilio_result r;
 	struct json_object     *o;
 	enum pl_err             er;
@@ -350,10 +352,10 @@ buy(struct pl_arena *a, const struct pl_config *cfg,
 		return;
 	}
 	{
-		const char        *sms = pl_arena_printf(a, "%s%s",
-		           cfg->base_url, PL_WIDGETNUM_SMS_PATH);
-		const char        *st = pl_arena_printf(a, "%s%s",
-		           cfg->base_url, PL_WIDGETNUM_STATUS_PATH);
+		const char *sms = pl_arena_printf(
+		    a, "%s%s", cfg->base_url, PL_WIDGETNUM_SMS_PATH);
+		const char *st = pl_arena_printf(
+		    a, "%s%s", cfg->base_url, PL_WIDGETNUM_STATUS_PATH);
 		const struct pl_kv f[] = { { "PhoneNumber", num, 0 },
 			{ "FriendlyName", fname, 0 }, { "SmsUrl", sms, 0 },
 			{ "SmsMethod", "POST", 0 }, { "StatusCallback", st, 0 },
@@ -369,8 +371,8 @@ buy(struct pl_arena *a, const struct pl_config *cfg,
 		if (r.err.code == 21422) {
 			out->verdict = PL_OUTBOX_RETRY;
 			out->delay = 1;
-			out->why = pl_arena_printf(a,
-			    "%s was taken meanwhile; trying another", num);
+			out->why = pl_arena_printf(
+			    a, "%s was taken meanwhile; trying another", num);
 		} else
 			call_failed(a, &r, out);
 		pl_twilio_result_free(&r);
@@ -437,8 +439,9 @@ pl_widgetnum_sender(struct pl_db *db, struct pl_arena *a,
 		out->why = "Waiting for the business's Twilio sub-account";
 	} else if (er == PL_ENOTFOUND) {
 		out->verdict = PL_OUTBOX_DEAD;
-		out->why = "The business has no Twilio sub-account (see the"
-		           " Twilio page)";
+		out->why =
+		    "The business has no Twilio sub-account (see the"
+		    " Twilio page)";
 	} else if (er != PL_OK)
 		out->why = "The sub-account's credentials cannot be read";
 	else
@@ -450,8 +453,8 @@ pl_widgetnum_sender(struct pl_db *db, struct pl_arena *a,
 		    g.phone, g.adopted ? " adopted" : "");
 		return;
 	}
-	g.why = pl_arena_strndup(a, out->why,
-	    pl_utf8_prefix(out->why, NUMBER_ERROR_MAX));
+	g.why = pl_arena_strndup(
+	    a, out->why, pl_utf8_prefix(out->why, NUMBER_ERROR_MAX));
 	if (out->verdict == PL_OUTBOX_DEAD ||
 	    (out->verdict == PL_OUTBOX_RETRY &&
 	        it->attempt >= PL_OUTBOX_MAX_ATTEMPTS))

@@ -62,7 +62,8 @@ enum {
 	" 'pending'), COALESCE(s.want, 'active'), COALESCE(o.last_error, '')," \
 	" COALESCE(GREATEST(TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(),"            \
 	" o.next_attempt_at), 0), 0), COALESCE(o.attempts, 0),"                \
-	" COALESCE(o.status, ''), t.created_at"
+	" COALESCE(o.status, ''), t.created_at, (SELECT COUNT(*) FROM"         \
+	" widgets w WHERE w.tenant_id = t.id AND w.phone_number IS NOT NULL)"
 #define T_FROM(ids)                                                            \
 	" FROM (" ids                                                          \
 	") p JOIN tenants t ON t.id = p.id"                                    \
@@ -518,8 +519,8 @@ row_of(struct pl_arena *a, const struct pl_row *r, struct pl_twacct_row *o)
 	o->dead = strcmp(pl_row_str(r, 11), "failed") == 0;
 	if (strcmp(pl_row_str(r, 11), "pending") != 0)
 		o->retry_in = 0;
-	o->numbers = 0; /* widgets' numbers come with the widgets */
 	o->created_at = pl_row_str(r, 12);
+	o->numbers = pl_row_i64(r, 13);
 }
 
 enum pl_err

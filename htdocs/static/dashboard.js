@@ -10,6 +10,11 @@
 	var rows = document.getElementById('waiting-rows');
 	var cursor = sec.getAttribute('data-cursor');
 
+	function when(t) {
+		var d = new Date(t.dateTime);
+		if (!isNaN(d)) t.textContent = d.toLocaleString([], { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+	}
+	rows.querySelectorAll('time').forEach(when);
 	function has(id) { return rows.querySelector('tr[data-id="' + Number(id) + '"]'); }
 	function refresh() {
 		var n = rows.children.length;
@@ -31,6 +36,7 @@
 		var t = document.createElement('time');
 		t.dateTime = r.created_at || '';
 		t.textContent = r.created_at || '';
+		when(t);
 		td.appendChild(t);
 		tr.appendChild(td);
 		rows.appendChild(tr);

@@ -7,10 +7,10 @@
 // closed widget taking a left message. Widgets are made with SQL in one
 // helper (makeWidget) until the staff API for widgets lands.
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { test } from 'node:test';
 
-import { Client, assertEnvelope, sql, uniqueEmail } from './helpers.mjs';
+import { BASE_URL, Client, assertEnvelope, sql, uniqueEmail } from './helpers.mjs';
 import { makeWidget } from './visitor-helpers.mjs';
 
 const visitor = () => new Client();
@@ -55,6 +55,36 @@ test('config: name, departments, open now, number; inactive or unknown 404', asy
 	assertEnvelope(await visitor().get('/api/w/AAAAAAAAAAAAAAAAAAAAAA'), 404);
 	assertEnvelope(await visitor().get("/api/w/'%20OR%201=1"), 404);
 	assert.equal((await visitor().get(`/w/${off.key}/logo`)).status, 404);
+});
+
+test('the logo: its bytes with the stored type, cached for a year at its version', async () => {
+	const w = await makeWidget();
+	// A 1x1 PNG.
+	const png = Buffer.from(
+		'89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+			'1f15c4890000000d49444154789c63f8cfc0f01f0005000201a2f3d6a90000000049454e44ae426082',
+		'hex',
+	);
+	const sha = createHash('sha256').update(png).digest('hex');
+	sql(
+		`INSERT INTO widget_logos (widget_id, tenant_id, content_type, width, height, sha256, bytes) VALUES (${w.id}, ${w.tenant}, 'image/png', 1, 1, '${sha}', UNHEX('${png.toString('hex')}'))`,
+	);
+	const cfg = (await visitor().get(`/api/w/${w.key}`)).json.data;
+	assert.equal(cfg.logo_url, `/w/${w.key}/logo?v=${sha.slice(0, 16)}`);
+	const r = await fetch(`${BASE_URL}${cfg.logo_url}`);
+	assert.equal(r.status, 200);
+	assert.equal(r.headers.get('content-type'), 'image/png');
+	assert.equal(r.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+	assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+	assert.deepEqual(Buffer.from(await r.arrayBuffer()), png);
+	const old = await fetch(`${BASE_URL}/w/${w.key}/logo?v=0000000000000000`);
+	assert.equal(old.headers.get('cache-control'), 'public, max-age=300');
+	await old.arrayBuffer();
+	// A type the logo module never stores is not served as it is.
+	sql(`UPDATE widget_logos SET content_type = 'text/html' WHERE widget_id = ${w.id}`);
+	assert.equal((await fetch(`${BASE_URL}${cfg.logo_url}`)).status, 404);
+	const page = await visitor().get(`/w/${w.key}`);
+	assert.match(page.text, /<img class="pw-logo" src="\/w\/[A-Za-z0-9_-]+\/logo\?v=[0-9a-f]{16}"/);
 });
 
 test('start: every bad input is named and nothing is stored', async () => {

@@ -445,6 +445,7 @@ static const struct {
 	[PL_STREAM_USER] = { "user", true },
 	[PL_STREAM_TENANT] = { "tenant", true },
 	[PL_STREAM_PLATFORM] = { "platform", false },
+	[PL_STREAM_CONV] = { "conv", true },
 };
 
 const char *

@@ -108,6 +108,8 @@ enum pl_stream_kind {
 	PL_STREAM_USER,     /* a user's own: password, block, offers to it */
 	PL_STREAM_TENANT,   /* everyone of a tenant */
 	PL_STREAM_PLATFORM, /* the super admin's (id ignored) */
+	PL_STREAM_CONV,     /* one conversation's messages ("conv-ID"): what
+	                     * its visitor follows, and its agents later */
 };
 /* The stream's key ("user-12"), into the arena. */
 const char *pl_stream(struct pl_arena *a, enum pl_stream_kind k, int64_t id);

@@ -37,6 +37,7 @@ enum {
 	C_DUP_PHONE,
 	C_UPDATE,
 	C_UPDATE_CARD,
+	C_CONNECTED,
 	C_AGENT_ANY,
 	C_AGENT_TENANT,
 	C_LIST,                    /* 6: name, email, created; asc, desc */
@@ -136,6 +137,9 @@ static const char *const stmts[C__MAX] = {
 	    "UPDATE contact_agents SET name = ?, email = ?, phone = ?,"
 	    " phone_e164 = ?, website = ?"
 	    " WHERE user_id = ? AND tenant_id = ? AND contact_id = ?",
+	[C_CONNECTED] =
+	    "UPDATE contacts SET last_connected_at = UTC_TIMESTAMP()"
+	    " WHERE tenant_id = ? AND id = ?",
 	[C_AGENT_ANY] = A_COLS " WHERE u.id = ? AND u.is_agent = 1",
 	[C_AGENT_TENANT] =
 	    A_COLS " WHERE u.tenant_id = ? AND u.id = ? AND u.is_agent = 1",
@@ -691,6 +695,13 @@ pl_contact_upsert(struct pl_db *db, struct pl_arena *a,
 	if (er == PL_OK)
 		*associated = true;
 	return er;
+}
+
+enum pl_err
+pl_contact_connected(struct pl_db *db, int64_t tenant_id, int64_t id)
+{
+	return pl_db_exec(db, &pl_contact_sql, C_CONNECTED,
+	    PL_ARGS(PL_I64(tenant_id), PL_I64(id)), NULL, NULL);
 }
 
 struct create_arg {

@@ -199,6 +199,15 @@ enum pl_err pl_contact_upsert(struct pl_db *db, struct pl_arena *a,
     bool *created, bool *associated);
 
 /*
+ * Contact id of tenant_id was connected now (a chat started or a message
+ * was left): its last_connected_at, inside the caller's transaction. Not
+ * audited. PL_OK (a contact not of the tenant is left alone), or a
+ * database error.
+ */
+enum pl_err pl_contact_connected(
+    struct pl_db *db, int64_t tenant_id, int64_t id);
+
+/*
  * Change contact id's fields, all four (one left empty is emptied): an
  * agent's own card, or for an admin and the super admin the company
  * record. Audited. PL_OK; PL_EINVAL with fe; PL_ENOTFOUND as for

@@ -63,6 +63,8 @@ main(void)
 	T_STR(pl_stream(t.a, PL_STREAM_TENANT, 3), "tenant-3", "tenant stream");
 	T_STR(pl_stream(t.a, PL_STREAM_PLATFORM, 99), "platform",
 	    "platform stream has no id");
+	T_STR(pl_stream(t.a, PL_STREAM_CONV, 41), "conv-41",
+	    "conversation stream");
 
 	s1 = tdb_unique(&t, "ev-a");
 	s2 = tdb_unique(&t, "ev-b");

@@ -218,8 +218,10 @@ serve(FCGX_Request *f, struct pl_arena *arena)
 	/* The database goes back before rendering: templates need none. */
 	pl_req_db_release(&rq);
 	/* A page's forms carry a CSRF token (for a signed-out visitor this
-	 * may set the pre-session cookie). */
+	 * may set the pre-session cookie). A page framed on another site
+	 * (the widget's) posts no form and sets no cookie. */
 	if (!rq.api && er != PL_EHUP && !rs.done &&
+	    rs.frame_ancestors == NULL &&
 	    (er != PL_OK || rs.redirect == NULL))
 		rs.csrf = pl_csrf_token(&rq, &rs);
 	if (er != PL_EHUP && !rs.done) {

@@ -43,6 +43,7 @@ test('config: name, departments, open now, number; inactive or unknown 404', asy
 	assert.equal(page.status, 200);
 	assert.match(page.headers.get('content-security-policy'), /frame-ancestors https:\/\/shop\.example\.com(;|$)/);
 	assert.equal(page.headers.get('x-frame-options'), null);
+	assert.equal(page.headers.get('set-cookie'), null, 'the framed page sets no cookie');
 	assert.match(page.text, /or text us at/);
 	assert.match(page.text, /<script src="\/static\/w\.js"/);
 

@@ -307,8 +307,8 @@ render_html(struct pl_req *rq, struct pl_resp *rs, const char *tmpl,
 }
 
 void
-pl_resp_raw(struct pl_resp *rs, const char *ctype, const void *data,
-    size_t len, const char *cache)
+pl_resp_raw(struct pl_resp *rs, const char *ctype, const void *data, size_t len,
+    const char *cache)
 {
 	if (strpbrk(ctype, "\r\n") != NULL ||
 	    (cache != NULL && strpbrk(cache, "\r\n") != NULL))

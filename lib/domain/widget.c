@@ -26,6 +26,7 @@
 #include "db.h"
 #include "image.h"
 #include "list.h"
+#include "pl_limits.h"
 #include "rule.h"
 #include "user.h"
 #include "valid.h"
@@ -572,8 +573,23 @@ widget_check(struct pl_arena *a, const struct pl_widget_in *in,
 		else
 			ok->host = strstr(ok->origin, "://") + 3;
 	}
-	(void)pl_rule_text(a, fe, "details", "Widget details",
-	    PL_RULE_MULTILINE, PL_WIDGET_DETAILS_MAX, in->details);
+	/* Browsers send a textarea's lines ended by CRLF: kept as LF. */
+	if (in->details != NULL && strchr(in->details, '\r') != NULL) {
+		char *d = pl_arena_strdup(a, in->details), *w = d;
+
+		for (const char *r = d; *r != '\0'; r++)
+			if (!(r[0] == '\r' && r[1] == '\n'))
+				*w++ = *r;
+		*w = '\0';
+		ok->in.details = d;
+	}
+	if (pl_rule_text(a, fe, "details", "Widget details", PL_RULE_MULTILINE,
+	        PL_MAX_FIELD, ok->in.details) == PL_OK &&
+	    ok->in.details != NULL &&
+	    pl_utf8_len(ok->in.details) > PL_WIDGET_DETAILS_MAX)
+		pl_errs_add(fe, "details",
+		    pl_arena_printf(a, "Widget details: at most %d characters.",
+		        PL_WIDGET_DETAILS_MAX));
 	if (in->time_zone == NULL || *in->time_zone == '\0')
 		pl_errs_add(fe, "time_zone", "Choose a time zone.");
 	else if (pl_widget_zone_label(in->time_zone) == NULL)
@@ -767,22 +783,23 @@ static const char *
 phone_like(struct pl_arena *a, const char *q)
 {
 	struct pl_buf b;
-	size_t        digits = 0;
+	const char   *p = q;
 
 	pl_buf_init(&b, a);
 	pl_buf_putc(&b, '+');
-	if (*q != '+' && *q != '1' && is_digit(*q))
-		pl_buf_putc(&b, '1');
-	for (const char *p = q; *p != '\0'; p++) {
-		if (is_digit(*p)) {
-			pl_buf_putc(&b, *p);
-			digits++;
-		} else if (strchr(" -.()", *p) == NULL &&
-		           !(*p == '+' && p == q))
+	if (*p == '+')
+		p++;
+	for (const char *c = p; *c != '\0'; c++)
+		if (!is_digit(*c) && strchr(" -.()", *c) == NULL)
 			return "";
-	}
-	if (digits == 0)
+	p += strspn(p, " -.()");
+	if (!is_digit(*p))
 		return "";
+	if (*q != '+' && *p != '1')
+		pl_buf_putc(&b, '1');
+	for (; *p != '\0'; p++)
+		if (is_digit(*p))
+			pl_buf_putc(&b, *p);
 	pl_buf_putc(&b, '%');
 	return pl_buf_cstr(&b);
 }

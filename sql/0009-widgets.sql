@@ -15,6 +15,9 @@ CREATE TABLE widgets (
   -- ancestor of the visitor's iframe.
   website_url     VARCHAR(2048) NOT NULL,
   website_origin  VARCHAR(300) CHARACTER SET ascii NOT NULL,
+  -- The origin's host[:port], what the list sorts and searches by (an
+  -- index holds it whole; the URL is too long to sort from an index).
+  website_host    VARCHAR(300) CHARACTER SET ascii NOT NULL,
   details         VARCHAR(1000) NOT NULL DEFAULT '',
   -- An IANA name among the US zones (lib/domain/widget.c's list).
   time_zone       VARCHAR(40) CHARACTER SET ascii NOT NULL,
@@ -43,8 +46,16 @@ CREATE TABLE widgets (
   PRIMARY KEY (id),
   UNIQUE KEY widgets_key (public_key),
   UNIQUE KEY widgets_phone (phone_number),
-  KEY widgets_tenant_url (tenant_id, website_url(191), id),
+  -- The list (lib/domain/widget.c): each sort within a tenant and across
+  -- tenants reads its index in order, even for a deep page; a search is a
+  -- host prefix range or a phone prefix range.
+  KEY widgets_tenant_host (tenant_id, website_host, id),
   KEY widgets_tenant_created (tenant_id, created_at, id),
+  KEY widgets_tenant_messages (tenant_id, message_count, id),
+  KEY widgets_tenant_phone (tenant_id, phone_number),
+  KEY widgets_host (website_host, id),
+  KEY widgets_created (created_at, id),
+  KEY widgets_messages (message_count, id),
   CONSTRAINT widgets_tenant FOREIGN KEY (tenant_id) REFERENCES tenants (id),
   CONSTRAINT widgets_days CHECK (days BETWEEN 1 AND 127),
   CONSTRAINT widgets_from CHECK (open_from < 1440),

@@ -66,8 +66,12 @@ body_read(struct pl_req *rq, FCGX_Request *f)
 		return PL_OK;
 	if (ct == NULL)
 		ct = "";
-	if (len > (strncmp(ct, "multipart/form-data", 19) == 0 ? PL_MAX_UPLOAD
-	                                                       : PL_MAX_BODY)) {
+	/* Only an executable that takes uploads takes a body larger than
+	 * PL_MAX_BODY, and only as multipart (nginx's limits match). */
+	if (len >
+	    (the_app->upload && strncmp(ct, "multipart/form-data", 19) == 0
+	            ? PL_MAX_UPLOAD
+	            : PL_MAX_BODY)) {
 		pl_in_fail(rq, NULL, "The request is too large.");
 		return PL_ETOOBIG;
 	}
@@ -302,7 +306,8 @@ routes_print(const struct pl_app *app)
 {
 	struct pl_arena *a = pl_arena_new(0);
 
-	printf("app %s%s\n", app->name, app->longpoll ? " longpoll" : "");
+	printf("app %s%s%s\n", app->name, app->longpoll ? " longpoll" : "",
+	    app->upload ? " upload" : "");
 	for (size_t i = 0; i < app->nroutes; i++) {
 		const struct pl_route *r = &app->routes[i];
 		const char            *role = pl_role_short(r->role);

@@ -19,6 +19,9 @@ struct pl_app {
 	size_t   stack_kb; /* thread stack size; 0: 256 */
 	bool     longpoll; /* its requests park (nginx: long read timeout,
 	                    * no buffering) */
+	bool upload;       /* it takes file uploads (multipart bodies up to
+	                    * PL_MAX_UPLOAD): nginx lets its bodies that
+	                    * big, the others stay at PL_MAX_BODY */
 	bool auth_cache;   /* cache bearer identities (id, role, tenant) in the
 	                    * process, exact through revocation counters: for an
 	                    * executable that answers each client again and
@@ -35,7 +38,7 @@ struct pl_app {
  *
  * "--routes" prints the route table instead and exits (tools/gen-locations
  * makes nginx's locations from it):
- *   app NAME [longpoll]
+ *   app NAME [longpoll] [upload]
  *   route METHODS PATH ROLE      (one line per page route and per API twin)
  */
 int pl_app_main(const struct pl_app *app, int argc, char *argv[]);

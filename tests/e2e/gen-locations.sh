@@ -22,15 +22,15 @@ bad() {
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 
-# fake DIR NAME [longpoll] -- ROUTE...: DIR/cgi-bin/NAME prints its routes
-# for --routes (and fails otherwise, like a real one without -s).
+# fake DIR NAME [longpoll] [upload] -- ROUTE...: DIR/cgi-bin/NAME prints its
+# routes for --routes (and fails otherwise, like a real one without -s).
 fake() {
 	local dir=$1 name=$2 lp="" r
 	shift 2
-	if [ "$1" = longpoll ]; then
-		lp=" longpoll"
+	while [ "$1" != -- ]; do
+		lp+=" $1"
 		shift
-	fi
+	done
 	shift # --
 	mkdir -p "$dir/cgi-bin"
 	{
@@ -65,6 +65,8 @@ twins "$B" departments admin
 twins "$B" agents admin
 twins "$B" contacts agent
 twins "$B" audit admin
+fake "$B" widgets upload -- "GET /widgets admin" "GET,POST /api/widgets admin" \
+    "GET /widgets/:id/logo admin"
 : >"$B/cgi-bin/login.o" # not an executable: ignored
 
 out=$T/locations.conf
@@ -94,11 +96,11 @@ expect '~ ^/api/auth(/|$)' login
 expect '~ ^/(api/)?emulate(/|$)' login
 expect '~ ^/(api/)?profile(/|$)' profile
 expect '~ ^/api/events(/|$)' events
-for s in admins departments agents contacts audit; do
+for s in admins departments agents contacts audit widgets; do
 	expect "~ ^/(api/)?$s(/|$)" "$s"
 done
 n=$(grep -c '^location ' "$out")
-want=$((1 + 1 + 4 + 2 + 1 + 1 + 5 + 3)) # static, =/, 4 login pages, auth+emulate, profile, events, 5 twins, tail 3
+want=$((1 + 1 + 4 + 2 + 1 + 1 + 6 + 3)) # static, =/, 4 login pages, auth+emulate, profile, events, 6 twins, tail 3
 if [ "$n" = "$want" ]; then
 	ok "$n locations in all, none extra"
 else
@@ -114,6 +116,13 @@ if [ "$(grep -c fastcgi_buffering "$out")" = 1 ]; then
 	ok "only the long-poll location is unbuffered"
 else
 	bad "fastcgi_buffering appears $(grep -c fastcgi_buffering "$out") times"
+fi
+up=$(awk '$0 == "location ~ ^/(api/)?widgets(/|$) {" { p = 1 } p { print } p && /^}/ { exit }' "$out")
+if grep -qxF '	client_max_body_size 2m;' <<<"$up" &&
+    [ "$(grep -cxF '	client_max_body_size 2m;' "$out")" = 1 ]; then
+	ok "only the location of the executable that takes uploads allows 2 MiB bodies"
+else
+	bad "client_max_body_size 2m is not (only) in the widgets location"
 fi
 if head -n 1 "$out" | cmp -s - <(head -n 1 "$ROOT/nginx/parley-locations.head.conf") &&
     grep -q 'location /static/' "$out" && grep -q '@ROOT@/htdocs/static/' "$out" &&
@@ -171,6 +180,10 @@ D=$T/badname
 fake "$D" things -- "GET /things agent"
 sed -i 's/app things/app stuff/' "$D/cgi-bin/things"
 failing "$D" "an app line naming another executable" "named stuff"
+
+D=$T/badflag
+fake "$D" things sometimes -- "GET /things agent"
+failing "$D" "an unknown app flag" "longpoll\] \[upload"
 
 D=$T/old
 mkdir -p "$D/cgi-bin"

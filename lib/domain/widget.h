@@ -145,7 +145,7 @@ enum pl_err pl_widget_time(const char *s, int *minutes);
 const char *pl_widget_zone_label(const char *name);
 
 /* A widget by id within who's reach: PL_OK and *out, or PL_ENOTFOUND (no
- * such id, or another tenant's: the same answer; PL_EPERM for an agent). */
+ * such id, another tenant's, or an actor below admin: the same answer). */
 enum pl_err pl_widget_get(struct pl_db *db, struct pl_arena *a,
     const struct pl_actor *who, int64_t id, struct pl_widget *out);
 

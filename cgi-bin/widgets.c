@@ -17,10 +17,12 @@
 #include "dept.h"
 #include "pick.h"
 #include "widget.h"
+#include "widgetnum.h"
+#include "zones.h"
 
 static pl_handler widgets_list, widgets_new, widgets_create, widgets_show,
     widgets_edit, widgets_update, widgets_logo, widgets_activate,
-    widgets_deactivate;
+    widgets_deactivate, widgets_number;
 
 /* clang-format off */
 static const struct pl_route routes[] = {
@@ -35,7 +37,7 @@ static const struct pl_route routes[] = {
 	{ "/widgets/:id/logo", widgets_logo, PL_ROLE_ADMIN, .html = PL_GET },
 	{ "/widgets/:id/activate", widgets_activate, PL_ROLE_ADMIN, .html = PL_POST, .api = PL_POST },
 	{ "/widgets/:id/deactivate", widgets_deactivate, PL_ROLE_ADMIN, .html = PL_POST, .api = PL_POST },
-	/* XXX: the number purchase adds POST /widgets/:id/number here. */
+	{ "/widgets/:id/number", widgets_number, PL_ROLE_ADMIN, .html = PL_POST, .api = PL_POST },
 };
 /* clang-format on */
 
@@ -48,7 +50,8 @@ main(int argc, char *argv[])
 		.name = "widgets",
 		.routes = routes,
 		.nroutes = PL_NITEMS(routes),
-		.uses = { &pl_widget_sql, &pl_agent_sql, &pl_dept_sql },
+		.uses = { &pl_widget_sql, &pl_widgetnum_sql, &pl_agent_sql,
+		    &pl_dept_sql },
 		.threads = 4,
 		.upload = true,
 	};
@@ -205,6 +208,11 @@ widget_json(struct pl_req *rq, const struct pl_widget *w)
 	pl_json_set_bool(o, "number_pending", strcmp(ns, "pending") == 0);
 	pl_json_set_bool(o, "number_active", strcmp(ns, "active") == 0);
 	pl_json_set_bool(o, "number_failed", strcmp(ns, "failed") == 0);
+	/* The Request button: no number yet (or the last try failed) on an
+	 * active widget. */
+	pl_json_set_bool(o, "number_can_request",
+	    w->active &&
+	        (strcmp(ns, "none") == 0 || strcmp(ns, "failed") == 0));
 	return o;
 }
 
@@ -501,13 +509,13 @@ zones_json(struct pl_req *rq, const struct pl_widget *w)
 		sel = pl_kv_get(&rq->form, "time_zone");
 	else if (w != NULL)
 		sel = w->time_zone;
-	for (size_t i = 0; pl_widget_zones[i].name != NULL; i++) {
+	for (size_t i = 0; pl_zones[i].name != NULL; i++) {
 		struct json_object *o = json_object_new_object();
 
-		pl_json_set_str(o, "name", pl_widget_zones[i].name);
-		pl_json_set_str(o, "label", pl_widget_zones[i].label);
+		pl_json_set_str(o, "name", pl_zones[i].name);
+		pl_json_set_str(o, "label", pl_zones[i].label);
 		pl_json_set_bool(o, "selected",
-		    sel != NULL && strcmp(sel, pl_widget_zones[i].name) == 0);
+		    sel != NULL && strcmp(sel, pl_zones[i].name) == 0);
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -885,4 +893,38 @@ static enum pl_err
 widgets_deactivate(struct pl_req *rq, struct pl_resp *rs)
 {
 	return set_active(rq, rs, false);
+}
+
+/*
+ * POST /widgets/:id/number, POST /api/widgets/:id/number (no fields)
+ * The Request button: buy the widget's Twilio number (the worker does, in
+ * the business's sub-account); after a failure, the same is the retry.
+ * HTML: 303 to the widget's page, which shows "pending" and then the number
+ * or the reason; JSON: 200 the widget (number_status "pending"). Asking
+ * while pending changes nothing. 404 out of reach; 409 the widget has a
+ * number, or is inactive (the message says which).
+ */
+static enum pl_err
+widgets_number(struct pl_req *rq, struct pl_resp *rs)
+{
+	static const char *const fields[] = { NULL };
+	struct pl_widget         w;
+	int64_t                  id;
+	enum pl_err              er;
+
+	if ((er = pl_path_id(rq, "id", &id)) != PL_OK ||
+	    (er = pl_widget_get(pl_req_db(rq), rq->arena, &rq->who, id, &w)) !=
+	        PL_OK ||
+	    (er = pl_in_only(rq, fields)) != PL_OK ||
+	    (er = pl_widgetnum_request(
+	         pl_req_db(rq), rq->arena, &rq->who, id, &rq->errs)) != PL_OK)
+		return er;
+	if ((er = pl_widget_get(pl_req_db(rq), rq->arena, &rq->who, id, &w)) !=
+	    PL_OK)
+		return er;
+	pl_resp_saved(rs, widget_json(rq, &w),
+	    pl_arena_printf(rq->arena, "/widgets/%lld", (long long)id),
+	    "Parley is buying the widget's number; this page shows it when"
+	    " it has one.");
+	return PL_OK;
 }

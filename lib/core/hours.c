@@ -13,64 +13,16 @@
 
 #include "arena.h"
 #include "hours.h"
+#include "zones.h"
 
 #define ZONE_MAX 64 /* bytes of an IANA name we accept */
-
-/* The US zones (and territories) with the label a visitor reads. */
-static const struct {
-	const char *zone, *label;
-} zones[] = {
-	{ "America/New_York", "Eastern" },
-	{ "America/Detroit", "Eastern" },
-	{ "America/Indiana/Indianapolis", "Eastern" },
-	{ "America/Kentucky/Louisville", "Eastern" },
-	{ "America/Chicago", "Central" },
-	{ "America/Indiana/Knox", "Central" },
-	{ "America/Menominee", "Central" },
-	{ "America/North_Dakota/Center", "Central" },
-	{ "America/Denver", "Mountain" },
-	{ "America/Boise", "Mountain" },
-	{ "America/Phoenix", "Arizona" },
-	{ "America/Los_Angeles", "Pacific" },
-	{ "America/Anchorage", "Alaska" },
-	{ "America/Juneau", "Alaska" },
-	{ "America/Adak", "Hawaii-Aleutian" },
-	{ "Pacific/Honolulu", "Hawaii" },
-	{ "America/Puerto_Rico", "Atlantic" },
-	{ "Pacific/Guam", "Chamorro" },
-	{ "Pacific/Pago_Pago", "Samoa" },
-};
-
-const char *const pl_hours_zones[] = {
-	"America/New_York",
-	"America/Detroit",
-	"America/Indiana/Indianapolis",
-	"America/Kentucky/Louisville",
-	"America/Chicago",
-	"America/Indiana/Knox",
-	"America/Menominee",
-	"America/North_Dakota/Center",
-	"America/Denver",
-	"America/Boise",
-	"America/Phoenix",
-	"America/Los_Angeles",
-	"America/Anchorage",
-	"America/Juneau",
-	"America/Adak",
-	"Pacific/Honolulu",
-	"America/Puerto_Rico",
-	"Pacific/Guam",
-	"Pacific/Pago_Pago",
-	NULL,
-};
 
 const char *
 pl_hours_zone_label(const char *zone)
 {
-	for (size_t i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
-		if (strcmp(zones[i].zone, zone) == 0)
-			return zones[i].label;
-	return zone;
+	const struct pl_zone *z = pl_zone_find(zone);
+
+	return z ? z->short_label : zone;
 }
 
 /* The zone as UTF-16 for ICU: 0 when it is not a plausible IANA name. */

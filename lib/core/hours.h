@@ -29,13 +29,9 @@ struct pl_hours {
 	int         to; /* likewise; < from crosses midnight, = from all day */
 };
 
-/* The zones the hours know by a short label ("Eastern"), the US ones:
- * NULL-terminated, in the order a picker would show them. */
-extern const char *const pl_hours_zones[];
-
 /* Is zone a time zone ICU knows (an IANA name)? */
 bool pl_hours_zone_ok(const char *zone);
-/* "Eastern" for America/New_York; for a zone not in pl_hours_zones, the
+/* "Eastern" for America/New_York; for a zone not in pl_zones (zones.h), the
  * IANA name itself (static storage or zone). */
 const char *pl_hours_zone_label(const char *zone);
 

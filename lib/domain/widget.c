@@ -31,6 +31,7 @@
 #include "user.h"
 #include "valid.h"
 #include "widget.h"
+#include "zones.h"
 
 #define XSTR(x) #x
 #define STR(x)  XSTR(x)
@@ -197,54 +198,6 @@ const struct pl_sqlset pl_widget_sql = { "widget", stmts, W__MAX,
 /* In the order of the list statements above. */
 const char *const pl_widget_sorts[] = { "website", "created", "messages",
 	NULL };
-
-/* Every IANA zone in use in the United States and its territories, those
- * of the 48 states by zone from east to west (tzdb's zone1970.tab, "US"
- * and the territories' lines). */
-const struct pl_widget_zone pl_widget_zones[] = {
-	{ "America/New_York", "Eastern Time (New York)" },
-	{ "America/Detroit", "Eastern Time (Detroit)" },
-	{ "America/Kentucky/Louisville",
-	    "Eastern Time (Louisville, Kentucky)" },
-	{ "America/Kentucky/Monticello",
-	    "Eastern Time (Monticello, Kentucky)" },
-	{ "America/Indiana/Indianapolis", "Eastern Time (Indianapolis)" },
-	{ "America/Indiana/Vincennes", "Eastern Time (Vincennes, Indiana)" },
-	{ "America/Indiana/Winamac", "Eastern Time (Winamac, Indiana)" },
-	{ "America/Indiana/Marengo", "Eastern Time (Marengo, Indiana)" },
-	{ "America/Indiana/Petersburg", "Eastern Time (Petersburg, Indiana)" },
-	{ "America/Indiana/Vevay", "Eastern Time (Vevay, Indiana)" },
-	{ "America/Chicago", "Central Time (Chicago)" },
-	{ "America/Indiana/Tell_City", "Central Time (Tell City, Indiana)" },
-	{ "America/Indiana/Knox", "Central Time (Knox, Indiana)" },
-	{ "America/Menominee", "Central Time (Menominee, Michigan)" },
-	{ "America/North_Dakota/Center",
-	    "Central Time (Center, North Dakota)" },
-	{ "America/North_Dakota/New_Salem",
-	    "Central Time (New Salem, North Dakota)" },
-	{ "America/North_Dakota/Beulah",
-	    "Central Time (Beulah, North Dakota)" },
-	{ "America/Denver", "Mountain Time (Denver)" },
-	{ "America/Boise", "Mountain Time (Boise)" },
-	{ "America/Phoenix", "Mountain Standard Time, no DST (Phoenix)" },
-	{ "America/Los_Angeles", "Pacific Time (Los Angeles)" },
-	{ "America/Anchorage", "Alaska Time (Anchorage)" },
-	{ "America/Juneau", "Alaska Time (Juneau)" },
-	{ "America/Sitka", "Alaska Time (Sitka)" },
-	{ "America/Metlakatla", "Alaska Time (Metlakatla)" },
-	{ "America/Yakutat", "Alaska Time (Yakutat)" },
-	{ "America/Nome", "Alaska Time (Nome)" },
-	{ "America/Adak", "Hawaii-Aleutian Time (Adak)" },
-	{ "Pacific/Honolulu", "Hawaii Time (Honolulu)" },
-	{ "America/Puerto_Rico", "Atlantic Time (Puerto Rico)" },
-	{ "America/St_Thomas", "Atlantic Time (U.S. Virgin Islands)" },
-	{ "Pacific/Guam", "Chamorro Time (Guam)" },
-	{ "Pacific/Saipan", "Chamorro Time (Northern Mariana Islands)" },
-	{ "Pacific/Pago_Pago", "Samoa Time (American Samoa)" },
-	{ "Pacific/Midway", "Samoa Time (Midway Islands)" },
-	{ "Pacific/Wake", "Wake Island Time (Wake Island)" },
-	{ NULL, NULL },
-};
 
 const char *const pl_widget_day_names[7] = { "sun", "mon", "tue", "wed", "thu",
 	"fri", "sat" };
@@ -501,10 +454,9 @@ pl_widget_time(const char *s, int *minutes)
 const char *
 pl_widget_zone_label(const char *name)
 {
-	for (size_t i = 0; name != NULL && pl_widget_zones[i].name != NULL; i++)
-		if (strcmp(pl_widget_zones[i].name, name) == 0)
-			return pl_widget_zones[i].label;
-	return NULL;
+	const struct pl_zone *z = pl_zone_find(name);
+
+	return z ? z->label : NULL;
 }
 
 /* An area code: empty, or three digits in the North American Numbering

@@ -38,14 +38,6 @@ extern const char *const pl_widget_sorts[];
 #define PL_WIDGET_KEY_LEN     22   /* public key: 16 random bytes, base64url */
 
 /* A time zone a widget may use: its IANA name and what people read. */
-struct pl_widget_zone {
-	const char *name;  /* "America/New_York" */
-	const char *label; /* "Eastern Time (New York)" */
-};
-
-/* The US time zones and those of its territories, in the order a picker
- * shows them; a NULL name ends the list. */
-extern const struct pl_widget_zone pl_widget_zones[];
 
 /* The days of the week as the days bitmask numbers them (bit 0 Sunday,
  * as tm_wday): short names "sun".."sat" (what forms and JSON send) and
@@ -71,7 +63,7 @@ struct pl_widget {
 	const char *website_url;    /* normalised */
 	const char *website_origin; /* scheme://host[:port] */
 	const char *details;
-	const char *time_zone; /* an IANA name of pl_widget_zones */
+	const char *time_zone; /* an IANA name of pl_zones (zones.h) */
 	const char *area_code; /* 3 digits, or "" */
 	unsigned    days;      /* bit 0 Sunday ... bit 6 Saturday */
 	int         open_from; /* minutes after local midnight */
@@ -141,7 +133,7 @@ enum pl_err pl_widget_url(struct pl_arena *a, const char *s, const char **url,
 /* "HH:MM" (00:00 to 23:59) as minutes: PL_OK, or PL_EINVAL. */
 enum pl_err pl_widget_time(const char *s, int *minutes);
 
-/* The label of a time zone of pl_widget_zones, or NULL. */
+/* The picker's label of a time zone of pl_zones, or NULL. */
 const char *pl_widget_zone_label(const char *name);
 
 /* A widget by id within who's reach: PL_OK and *out, or PL_ENOTFOUND (no

@@ -225,8 +225,7 @@ serve(FCGX_Request *f, struct pl_arena *arena)
 	 * may set the pre-session cookie). A page framed on another site
 	 * (the widget's) posts no form and sets no cookie. */
 	if (!rq.api && er != PL_EHUP && !rs.done &&
-	    rs.frame_ancestors == NULL &&
-	    (er != PL_OK || rs.redirect == NULL))
+	    rs.frame_ancestors == NULL && (er != PL_OK || rs.redirect == NULL))
 		rs.csrf = pl_csrf_token(&rq, &rs);
 	if (er != PL_EHUP && !rs.done) {
 		pl_buf_init(&out, arena);

@@ -20,6 +20,7 @@
 #include "t.h"
 #include "tdb.h"
 #include "widget.h"
+#include "zones.h"
 
 /* A real 16x16 PNG (Chromium's encoder). */
 /* clang-format off */
@@ -195,15 +196,15 @@ main(void)
 	T_INT(pl_widget_time("noon", &m), PL_EINVAL, "noon");
 	T_INT(pl_widget_time("", &m), PL_EINVAL, "empty time");
 	/* Every zone offered exists in the system's tz database. */
-	for (size_t i = 0; pl_widget_zones[i].name != NULL; i++) {
+	for (size_t i = 0; pl_zones[i].name != NULL; i++) {
 		char path[128];
 
 		snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s",
-		    pl_widget_zones[i].name);
+		    pl_zones[i].name);
 		if (access("/usr/share/zoneinfo", F_OK) == 0)
-			T_OK(access(path, R_OK) == 0, pl_widget_zones[i].name);
-		T_OK(pl_widget_zone_label(pl_widget_zones[i].name) != NULL,
-		    pl_widget_zones[i].name);
+			T_OK(access(path, R_OK) == 0, pl_zones[i].name);
+		T_OK(pl_widget_zone_label(pl_zones[i].name) != NULL,
+		    pl_zones[i].name);
 	}
 	T_OK(pl_widget_zone_label("Europe/Paris") == NULL, "not a US zone");
 

@@ -237,6 +237,8 @@ logo_get(struct pl_req *rq, struct pl_resp *rs)
 
 /*
  * GET /api/w/:key
+ * Also the loader's question "is this widget live here?": the widget's own
+ * website origin gets Access-Control-Allow-Origin.
  * 200 {key, name, website, logo_url, departments: [{id, name}], open,
  * time_zone, next_open_at, next_open_label, closed_message, phone_number,
  * phone_label}; 404 for a key that is not an active widget.
@@ -247,8 +249,17 @@ config_get(struct pl_req *rq, struct pl_resp *rs)
 	struct pl_visit_widget w;
 	enum pl_err            er;
 
+	const char *origin = pl_req_env(rq, "HTTP_ORIGIN");
+
 	if ((er = path_widget(rq, &w)) != PL_OK)
 		return er;
+	/* The loader asks from the customer's page before it shows the
+	 * launcher: that page's origin, and no other, may read the answer
+	 * (no cookies are involved either way). */
+	pl_resp_header(rs, "Vary", "Origin");
+	if (origin != NULL && strcmp(origin, w.website_origin) == 0)
+		pl_resp_header(
+		    rs, "Access-Control-Allow-Origin", w.website_origin);
 	pl_resp_set(rs, config_json(rq, &w));
 	return PL_OK;
 }

@@ -1,6 +1,7 @@
 /* widget.js: Parley's chat loader for a customer's page. Paste
  *   <script async src="BASE/static/widget.js" data-parley-widget="KEY"></script>
- * It adds a launcher button and, when opened, an iframe of BASE/w/KEY, a
+ * When the widget is live on this site, it adds a launcher button and, when
+ * opened, an iframe of BASE/w/KEY, a
  * page of Parley's own origin (only this site may frame it). It reads
  * nothing of the page, and the page cannot reach into the chat. */
 (function (d, w) {
@@ -46,6 +47,15 @@
 		if (frame && e.origin === origin && e.source === frame.contentWindow && e.data === 'parley:close') toggle(false);
 	});
 	function add() { d.body.appendChild(btn); }
-	if (d.body) add();
-	else d.addEventListener('DOMContentLoaded', add);
+	// Only a live widget, and only on its own site, shows a launcher: an
+	// inactive or unknown widget (404), or another site (no CORS answer),
+	// shows nothing.
+	if (!w.fetch) return;
+	w.fetch(base + '/api/w/' + key, { credentials: 'omit' }).then(function (r) {
+		return r.ok ? r.json() : null;
+	}).then(function (j) {
+		if (!j || !j.success) return;
+		if (d.body) add();
+		else d.addEventListener('DOMContentLoaded', add);
+	}, function () {});
 })(document, window);

@@ -127,23 +127,39 @@ test('a visitor chats from a customer page; the admin sees the request live; a t
 	await page.getByRole('button', { name: 'Chat with us' }).waitFor();
 	assert.deepEqual(errors, []);
 
-	// A third origin: the frame is refused (frame-ancestors), the chat
-	// never loads in it.
+	// A third origin: the loader shows nothing there (the widget's answer
+	// is for its own site only), and a frame of the widget put there by
+	// hand is refused (frame-ancestors): the chat never loads in it.
 	const other = await ctx.newPage();
 	const blocked = [];
 	other.on('console', (m) => blocked.push(m.text()));
 	await other.goto(third);
-	await other.getByRole('button', { name: 'Chat with us' }).click();
+	await other.waitForTimeout(1500);
+	assert.equal(await other.getByRole('button', { name: 'Chat with us' }).count(), 0, 'no launcher on a third origin');
+	await other.evaluate((src) => {
+		const f = document.createElement('iframe');
+		f.title = 'Chat';
+		f.src = src;
+		document.body.appendChild(f);
+	}, `${BASE_URL}/w/${w.key}`);
 	const handle = await other.locator('iframe[title="Chat"]').elementHandle();
 	await other.waitForTimeout(1500);
 	const frame = await handle.contentFrame();
 	const inside = frame ? await frame.locator('#pw-name').count() : 0;
 	assert.equal(inside, 0, 'the widget did not load in the third origin');
-	assert.ok(!frame || !frame.url().startsWith(`${BASE_URL}/w/`) || inside === 0);
 	assert.ok(
 		blocked.some((t) => /frame-ancestors/.test(t)),
 		`Chromium reports the refusal: ${blocked.join(' | ')}`,
 	);
+
+	// An inactive widget shows nothing, even on its own site.
+	const offSite = await site();
+	const off = await makeWidget({ origin: offSite.origin, active: 0 });
+	offSite.key = off.key;
+	const offPage = await ctx.newPage();
+	await offPage.goto(offSite.origin);
+	await offPage.waitForTimeout(1500);
+	assert.equal(await offPage.getByRole('button', { name: 'Chat with us' }).count(), 0, 'no launcher for an inactive widget');
 	await ctx.close();
 	await adminCtx.close();
 });

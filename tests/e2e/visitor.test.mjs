@@ -46,6 +46,14 @@ test('config: name, departments, open now, number; inactive or unknown 404', asy
 	assert.match(page.headers.get('content-security-policy'), /frame-ancestors https:\/\/shop\.example\.com(;|$)/);
 	assert.equal(page.headers.get('x-frame-options'), null);
 	assert.equal(page.headers.get('set-cookie'), null, 'the framed page sets no cookie');
+	// The loader's question from the widget's own site may be read there,
+	// and only there.
+	const own = await visitor().get(`/api/w/${w.key}`, { headers: { Origin: 'https://shop.example.com' } });
+	assert.equal(own.headers.get('access-control-allow-origin'), 'https://shop.example.com');
+	assert.match(own.headers.get('vary') || '', /Origin/);
+	const elsewhere = await visitor().get(`/api/w/${w.key}`, { headers: { Origin: 'https://evil.example' } });
+	assert.equal(elsewhere.status, 200);
+	assert.equal(elsewhere.headers.get('access-control-allow-origin'), null);
 	assert.match(page.text, /or text us at/);
 	assert.match(page.text, /<script src="\/static\/w\.js"/);
 

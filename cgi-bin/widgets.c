@@ -380,6 +380,29 @@ logo_read(struct pl_req *rq, struct pl_widget_in *in)
 	}
 }
 
+/* A yes/no field: JSON true or false; a form's box ticked (any value) or
+ * not. A JSON value of another type is an error on rq->errs. */
+static bool
+flag_read(struct pl_req *rq, const char *name)
+{
+	struct json_object *j = NULL;
+	const char         *v;
+
+	if (!pl_in_has(rq, name))
+		return false;
+	if (rq->json == NULL) {
+		v = pl_kv_get(&rq->form, name);
+		return v != NULL && *v != '\0';
+	}
+	json_object_object_get_ex(rq->json, name, &j);
+	if (j != NULL && !json_object_is_type(j, json_type_boolean)) {
+		pl_in_fail(rq, name,
+		    pl_arena_printf(rq->arena, "%s is true or false.", name));
+		return false;
+	}
+	return j != NULL && json_object_get_boolean(j);
+}
+
 /*
  * Read a create (cur NULL: admin_id allowed) or an update of cur, as
  * typed; the rules are the domain's. Forms (urlencoded or multipart)
@@ -393,11 +416,10 @@ widget_read(
 {
 	static const char *const create[] = { "admin_id", "website_url",
 		"details", "time_zone", "area_code", "days", "open_from",
-		"open_to", "department_ids", NULL };
+		"open_to", "department_ids", "request_number", NULL };
 	static const char *const update[] = { "admin_id", "website_url",
 		"details", "time_zone", "area_code", "days", "open_from",
 		"open_to", "department_ids", "logo_remove", NULL };
-	const char              *rm = NULL;
 	bool                     sent;
 	const char             **d;
 	int64_t                 *v;
@@ -437,23 +459,8 @@ widget_read(
 		in->dept = v;
 		in->ndept = cur->ndept;
 	}
-	if (cur != NULL && pl_in_has(rq, "logo_remove")) {
-		struct json_object *j;
-
-		if (rq->json != NULL) {
-			json_object_object_get_ex(rq->json, "logo_remove", &j);
-			if (j != NULL &&
-			    !json_object_is_type(j, json_type_boolean))
-				pl_in_fail(rq, "logo_remove",
-				    "logo_remove is true or false.");
-			else
-				in->logo_remove =
-				    j != NULL && json_object_get_boolean(j);
-		} else {
-			rm = pl_kv_get(&rq->form, "logo_remove");
-			in->logo_remove = rm != NULL && *rm != '\0';
-		}
-	}
+	if (cur != NULL)
+		in->logo_remove = flag_read(rq, "logo_remove");
 	logo_read(rq, in);
 }
 
@@ -719,7 +726,9 @@ widget_saved(struct pl_req *rq, struct pl_resp *rs, int64_t id,
 /*
  * POST /widgets, POST /api/widgets (multipart/form-data, a form, or JSON)
  * {admin_id, website_url, details, time_zone, area_code, days: [name...],
- * open_from, open_to, department_ids: [id...], logo: a file}
+ * open_from, open_to, department_ids: [id...], logo: a file,
+ * request_number: true, or a ticked form field (the Request button: then
+ * buy its number)}
  * 201 the widget (HTML: 303 to its page); 400 bad input (named; admin_id
  * required from the super admin); 404 an admin_id or a department id that
  * is not the caller's (named). Nothing is saved on error.
@@ -729,16 +738,28 @@ widgets_create(struct pl_req *rq, struct pl_resp *rs)
 {
 	struct pl_widget_in in;
 	int64_t             aid, tid, id;
+	bool                want_number;
 	enum pl_err         er, ef;
 
 	pl_resp_page(rs, "widgets_form", "New widget");
 	/* What the readers found wrong stays on rq->errs, which the domain
 	 * adds to: every fault is named at once, and nothing is saved. */
 	widget_read(rq, NULL, &in);
+	want_number = flag_read(rq, "request_number");
 	er = pl_widget_create(
 	    pl_req_db(rq), rq->arena, &rq->who, &in, &rq->errs, &id);
-	if (er == PL_OK)
+	if (er == PL_OK) {
+		struct pl_errs fe = { 0 };
+
+		/* The Request button (2.6j): the page was valid and the widget
+		 * is saved; now its number. A refusal here cannot undo the
+		 * widget: its page says what happened and offers the button. */
+		if (want_number && pl_widgetnum_request(pl_req_db(rq),
+		                       rq->arena, &rq->who, id, &fe) != PL_OK)
+			pl_warn("widgets: %lld: the number was not requested",
+			    (long long)id);
 		return widget_saved(rq, rs, id, NULL, true);
+	}
 	/* The form again shows what was chosen: the admin's departments. */
 	aid = in.admin_id;
 	if (form_admin(rq, &aid, &tid) != PL_OK)

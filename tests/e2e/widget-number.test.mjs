@@ -280,3 +280,35 @@ test('the page\'s Request button: pending, then the number on the widget\'s page
 	assert.ok(shown.text.includes(num), 'the number on the page');
 	assert.doesNotMatch(shown.text, /Request a number/);
 });
+
+test('the Request button on the new widget form: saved, then its number bought (form and API)', async () => {
+	const b = await business();
+	const page = await signedIn(b.email, b.password);
+	const form = await page.get('/widgets/new');
+	assert.equal(form.status, 200);
+	assert.match(form.text, /Create and request a number/);
+	const site = `https://req-${Date.now()}.example/`;
+	const r = await page.postForm('/widgets', {
+		csrf: csrfOf(form.text), website_url: site, time_zone: 'America/Chicago', area_code: '650',
+		days: 'mon', open_from: '09:00', open_to: '17:00', department_ids: String(b.dept), request_number: '1',
+	});
+	assert.equal(r.status, 303, r.text);
+	const id = Number(/\/widgets\/(\d+)$/.exec(r.headers.get('location'))[1]);
+	const shown = await page.get(`/widgets/${id}`);
+	assert.match(shown.text, /Pending|\+1650/);
+	const done = await settled(b, id);
+	assert.equal(done.number_status, 'active');
+	assert.match(done.phone_number, /^\+1650/);
+
+	// The API's twin: request_number true.
+	const c = await b.api.postJSON('/api/widgets', {
+		website_url: 'https://req-api.example/', time_zone: 'America/Denver', department_ids: [b.dept],
+		days: ['tue'], open_from: '08:00', open_to: '16:00', request_number: true,
+	});
+	assert.equal(c.status, 201, c.text);
+	assert.equal(c.json.data.number_status, 'pending');
+	assert.equal((await settled(b, c.json.data.id)).number_status, 'active');
+	// Without it, no number is bought.
+	const plain = await widget(b);
+	assert.equal(plain.number_status, 'none');
+});

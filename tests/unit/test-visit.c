@@ -41,9 +41,11 @@ static const char *const fstmts[F__MAX] = {
 	    " VALUES (?, ?, ?)",
 	[F_WIDGET] =
 	    "INSERT INTO widgets (tenant_id, public_key, website_url,"
-	    " website_origin, time_zone, days, open_from, open_to, active)"
+	    " website_origin, website_host, time_zone, days, open_from,"
+	    " open_to, active)"
 	    " VALUES (?, ?, 'https://shop.example.com/',"
-	    " 'https://shop.example.com', 'America/New_York', ?, ?, ?, ?)",
+	    " 'https://shop.example.com', 'shop.example.com',"
+	    " 'America/New_York', ?, ?, ?, ?)",
 	[F_WDEPT] =
 	    "INSERT INTO widget_departments (tenant_id, widget_id,"
 	    " department_id) VALUES (?, ?, ?)",

@@ -33,9 +33,10 @@ enum {
 static const char *const xstmts[X__MAX] = {
 	[X_WIDGET] =
 	    "INSERT INTO widgets (tenant_id, public_key, website_url,"
-	    " website_origin, time_zone, area_code, active)"
+	    " website_origin, website_host, time_zone, area_code, active)"
 	    " VALUES (?, ?, 'https://shop.example/',"
-	    " 'https://shop.example', 'America/New_York', '415', ?)",
+	    " 'https://shop.example', 'shop.example', 'America/New_York',"
+	    " '415', ?)",
 	[X_ID] = "SELECT id FROM widgets WHERE public_key = ?",
 	[X_STATE] =
 	    "SELECT number_status, number_intent, number_error"

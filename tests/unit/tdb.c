@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "admin.h"
 #include "arena.h"
 #include "crypto.h"
 #include "db.h"
@@ -91,6 +92,26 @@ tdb_super(struct tdb *t)
 		who.role = PL_ROLE_SUPER;
 		who.name = pl_arena_printf(
 		    t->a, "%s %s", pl_row_str(&row, 1), pl_row_str(&row, 2));
+	}
+	return who;
+}
+
+struct pl_actor
+tdb_admin(struct tdb *t, const struct pl_actor *super)
+{
+	struct pl_admin_in in = { "Test", "Admin", tdb_email(t, "admin"),
+		tdb_unique(t, "Company"), "" };
+	struct pl_actor    who = { 0 };
+	struct pl_admin    a;
+	struct pl_errs     fe = { 0 };
+	int64_t            id = 0;
+
+	if (pl_admin_create(t->db, t->a, super, &in, &fe, &id) == PL_OK &&
+	    pl_admin_get(t->db, t->a, super, id, &a) == PL_OK) {
+		who.user_id = id;
+		who.tenant_id = a.tenant_id;
+		who.role = PL_ROLE_ADMIN;
+		who.name = "Test Admin";
 	}
 	return who;
 }

@@ -33,5 +33,8 @@ const char *tdb_unique(struct tdb *t, const char *prefix);
 const char *tdb_email(struct tdb *t, const char *prefix);
 /* The seeded super admin as an actor (0 ids if there is none). */
 struct pl_actor tdb_super(struct tdb *t);
+/* A new admin with its own tenant, made by super through the domain, as an
+ * actor (0 ids if it could not be made). */
+struct pl_actor tdb_admin(struct tdb *t, const struct pl_actor *super);
 
 #endif

@@ -31,27 +31,6 @@ static const char *const stmts[S__MAX] = {
 
 static const struct pl_sqlset test_sql = { "test-agent", stmts, S__MAX };
 
-/* A new admin with its tenant, as an actor. */
-static struct pl_actor
-admin_new(struct tdb *t, const struct pl_actor *super)
-{
-	struct pl_admin_in in = { "Test", "Admin", tdb_email(t, "agent"),
-		tdb_unique(t, "Company"), "" };
-	struct pl_actor    who = { 0 };
-	struct pl_admin    a;
-	struct pl_errs     fe = { 0 };
-	int64_t            id = 0;
-
-	if (pl_admin_create(t->db, t->a, super, &in, &fe, &id) == PL_OK &&
-	    pl_admin_get(t->db, t->a, super, id, &a) == PL_OK) {
-		who.user_id = id;
-		who.tenant_id = a.tenant_id;
-		who.role = PL_ROLE_ADMIN;
-		who.name = "Test Admin";
-	}
-	return who;
-}
-
 static int64_t
 dept_new(struct tdb *t, const struct pl_actor *who)
 {
@@ -90,8 +69,8 @@ main(void)
 	if ((rc = tdb_open(&t, "test-agent", uses)) != 0)
 		return rc;
 	super = tdb_super(&t);
-	a = admin_new(&t, &super);
-	b = admin_new(&t, &super);
+	a = tdb_admin(&t, &super);
+	b = tdb_admin(&t, &super);
 	sales = dept_new(&t, &a);
 	support = dept_new(&t, &a);
 	bsales = dept_new(&t, &b);

@@ -43,27 +43,6 @@ static const unsigned char png16[] = {
 
 static const char *const sorts[] = { "website", "created", "messages", NULL };
 
-/* A new admin with its tenant, as an actor. */
-static struct pl_actor
-admin_new(struct tdb *t, const struct pl_actor *super)
-{
-	struct pl_admin_in in = { "Test", "Admin", tdb_email(t, "widget"),
-		tdb_unique(t, "Company"), "" };
-	struct pl_actor    who = { 0 };
-	struct pl_admin    a;
-	struct pl_errs     fe = { 0 };
-	int64_t            id = 0;
-
-	if (pl_admin_create(t->db, t->a, super, &in, &fe, &id) == PL_OK &&
-	    pl_admin_get(t->db, t->a, super, id, &a) == PL_OK) {
-		who.user_id = id;
-		who.tenant_id = a.tenant_id;
-		who.role = PL_ROLE_ADMIN;
-		who.name = "Test Admin";
-	}
-	return who;
-}
-
 static int64_t
 dept_new(struct tdb *t, const struct pl_actor *who)
 {
@@ -209,8 +188,8 @@ main(void)
 	T_OK(pl_widget_zone_label("Europe/Paris") == NULL, "not a US zone");
 
 	super = tdb_super(&t);
-	a = admin_new(&t, &super);
-	b = admin_new(&t, &super);
+	a = tdb_admin(&t, &super);
+	b = tdb_admin(&t, &super);
 	T_OK(a.user_id != 0 && b.user_id != 0, "two admins");
 	da = dept_new(&t, &a);
 	da2 = dept_new(&t, &a);

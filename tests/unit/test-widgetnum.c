@@ -52,26 +52,6 @@ static const char *const xstmts[X__MAX] = {
 static const struct pl_sqlset x_sql = { "test-widgetnum", xstmts, X__MAX,
 	{ NULL } };
 
-static struct pl_actor
-admin_new(struct tdb *t, const struct pl_actor *super)
-{
-	struct pl_admin_in in = { "Num", "Admin", tdb_email(t, "num"),
-		tdb_unique(t, "Company"), "" };
-	struct pl_actor    who = { 0 };
-	struct pl_admin    a;
-	struct pl_errs     fe = { 0 };
-	int64_t            id = 0;
-
-	if (pl_admin_create(t->db, t->a, super, &in, &fe, &id) == PL_OK &&
-	    pl_admin_get(t->db, t->a, super, id, &a) == PL_OK) {
-		who.user_id = id;
-		who.tenant_id = a.tenant_id;
-		who.role = PL_ROLE_ADMIN;
-		who.name = "Num Admin";
-	}
-	return who;
-}
-
 static int64_t
 widget_new(struct tdb *t, int64_t tid, bool active)
 {
@@ -153,14 +133,14 @@ main(void)
 	if ((rc = tdb_open(&t, "test-widgetnum", uses)) != 0)
 		return rc;
 	super = tdb_super(&t);
-	a = admin_new(&t, &super);
-	b = admin_new(&t, &super);
+	a = tdb_admin(&t, &super);
+	b = tdb_admin(&t, &super);
 	T_OK(a.tenant_id != 0 && b.tenant_id != 0, "two businesses");
 	w = widget_new(&t, a.tenant_id, true);
 	w2 = widget_new(&t, a.tenant_id, false);
 	w3 = widget_new(&t, a.tenant_id, true);
 	w4 = widget_new(&t, a.tenant_id, true);
-	c = admin_new(&t, &super);
+	c = tdb_admin(&t, &super);
 	wc = widget_new(&t, c.tenant_id, true);
 	T_OK(w > 0 && w2 > 0 && w3 > 0 && w4 > 0 && wc > 0, "five widgets");
 

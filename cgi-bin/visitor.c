@@ -84,8 +84,6 @@ main(int argc, char *argv[])
 	return pl_app_main(&app, argc, argv);
 }
 
-#define MAX_EVENTS 100
-
 /* The path's widget, read at the request's time; 404 unless active. */
 static enum pl_err
 path_widget(struct pl_req *rq, struct pl_visit_widget *w)
@@ -437,12 +435,6 @@ conv_end(struct pl_req *rq, struct pl_resp *rs)
 	return PL_OK;
 }
 
-static int
-client_gone(void *rq)
-{
-	return pl_req_peer_gone(rq);
-}
-
 /*
  * GET /api/w/:key/conversations/:id/events?cursor=C[&timeout=S]
  * (X-Parley-Visitor: token)
@@ -458,55 +450,12 @@ conv_events(struct pl_req *rq, struct pl_resp *rs)
 {
 	struct pl_visit_widget w;
 	struct pl_visit_conv   c;
-	const char            *text = pl_query(rq, "cursor");
-	const char            *tmo = pl_query(rq, "timeout");
 	const char            *skey;
-	struct pl_cursor       cur;
-	struct pl_event       *ev = NULL;
-	struct json_object    *list, *o;
-	size_t                 nev = 0;
-	long long              secs = PL_POLL_SECONDS;
 	int64_t                id;
 	enum pl_err            er;
 
 	if ((er = path_conv(rq, &w, &id, &c)) != PL_OK)
 		return er;
-	if (tmo != NULL &&
-	    pl_parse_i64(tmo, 0, PL_POLL_SECONDS, &secs) != PL_OK)
-		return pl_in_fail(rq, "timeout",
-		    "timeout is a whole number of seconds from 0 to 25.");
 	skey = pl_stream(rq->arena, PL_STREAM_CONV, c.id);
-	if (text == NULL) {
-		pl_cursor_parse(rq->arena, "", &skey, 1, &cur);
-		if ((er = pl_cursor_head(pl_req_db(rq), rq->arena, &cur)) !=
-		    PL_OK)
-			return er;
-	} else {
-		if (strlen(text) > 1024 ||
-		    pl_cursor_parse(rq->arena, text, &skey, 1, &cur) != PL_OK)
-			return pl_in_fail(
-			    rq, "cursor", "The cursor is malformed.");
-		/* The request holds no connection while it waits. */
-		pl_req_db_release(rq);
-		if ((er = pl_events_wait(pl_pool(), rq->arena, &cur,
-		         pl_now_ms() + secs * 1000, MAX_EVENTS, client_gone, rq,
-		         &ev, &nev)) != PL_OK)
-			return er;
-	}
-	o = pl_resp_obj(rs);
-	list = json_object_new_array();
-	for (size_t i = 0; i < nev; i++) {
-		struct json_object *e = json_object_new_object();
-		struct json_object *d = json_tokener_parse(ev[i].data);
-
-		pl_json_set_str(e, "event", ev[i].name);
-		json_object_object_add(
-		    e, "data", d ? d : json_object_new_object());
-		pl_json_set_str(e, "stream", ev[i].skey);
-		pl_json_set_i64(e, "seq", (long long)ev[i].seq);
-		json_object_array_add(list, e);
-	}
-	json_object_object_add(o, "events", list);
-	pl_json_set_str(o, "cursor", pl_cursor_text(rq->arena, &cur));
-	return PL_OK;
+	return pl_longpoll(rq, rs, &skey, 1);
 }

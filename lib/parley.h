@@ -21,6 +21,7 @@
 #include "err.h"
 #include "events.h"
 #include "listing.h"
+#include "longpoll.h"
 #include "pl_limits.h"
 #include "pl_json.h"
 #include "log.h"

@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "audit.h"
+#include "arena.h"
 #include "change.h"
+#include "events.h"
 #include "ident.h"
 #include "notify.h"
 #include "outbox.h"
@@ -39,11 +41,37 @@ pl_change_run(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	}
 	if (er != PL_OK)
 		return er;
+	for (size_t i = 0; i < ch.nwake; i++)
+		pl_notify_wake(ch.wake[i]);
 	if (ch.queued)
 		pl_notify_wake(PL_OUTBOX_KEY);
 	if (ch.changed_user)
 		pl_ident_changed("user", ch.changed_user);
 	if (ch.changed_tenant)
 		pl_ident_changed("tenant", ch.changed_tenant);
+	return PL_OK;
+}
+
+enum pl_err
+pl_change_event(struct pl_db *db, struct pl_arena *a, struct pl_change *ch,
+    const char *skey, const char *name, const char *data, uint64_t *seq)
+{
+	enum pl_err er = pl_event_add(db, a, skey, name, data, seq);
+
+	if (er != PL_OK)
+		return er;
+	for (size_t i = 0; i < ch->nwake; i++)
+		if (strcmp(ch->wake[i], skey) == 0)
+			return PL_OK;
+	if (ch->nwake == ch->capwake) {
+		size_t       cap = ch->capwake ? 2 * ch->capwake : 8;
+		const char **v = pl_arena_alloc(a, cap * sizeof(*v));
+
+		if (ch->nwake)
+			memcpy(v, ch->wake, ch->nwake * sizeof(*v));
+		ch->wake = v;
+		ch->capwake = cap;
+	}
+	ch->wake[ch->nwake++] = pl_arena_strdup(a, skey);
 	return PL_OK;
 }

@@ -30,6 +30,9 @@ struct pl_change {
 	bool    queued;         /* it queued outbox items: wake the worker */
 	int64_t changed_user;   /* this user's identity changed */
 	int64_t changed_tenant; /* this tenant's (blocked) */
+	/* The streams whose pollers wake (pl_change_event adds them). */
+	const char **wake;
+	size_t       nwake, capwake;
 };
 
 /* The writes: inside the transaction; fill ch; return PL_OK to commit. */
@@ -43,5 +46,13 @@ typedef enum pl_err pl_change_fn(struct pl_db *db, struct pl_arena *a,
  */
 enum pl_err pl_change_run(struct pl_db *db, struct pl_arena *a,
     const struct pl_actor *who, pl_change_fn *fn, void *arg);
+
+/*
+ * Inside fn: add an event to stream skey (events.h's pl_event_add; data
+ * JSON text) and wake its pollers after the commit (once per stream).
+ */
+enum pl_err pl_change_event(struct pl_db *db, struct pl_arena *a,
+    struct pl_change *ch, const char *skey, const char *name, const char *data,
+    uint64_t *seq);
 
 #endif

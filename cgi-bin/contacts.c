@@ -358,7 +358,7 @@ contacts_show(struct pl_req *rq, struct pl_resp *rs)
 /*
  * GET /contacts/:id/history, GET /api/contacts/:id/history
  * 200 {contact, items: [chats], next}: the contact's chats the caller may
- * see (none until the chat engine records them); 404 as for the contact.
+ * see, newest first (at most 100); 404 as for the contact.
  */
 static enum pl_err
 contacts_history(struct pl_req *rq, struct pl_resp *rs)
@@ -387,11 +387,21 @@ contacts_history(struct pl_req *rq, struct pl_resp *rs)
 
 		pl_json_set_i64(e, "id", v[i].id);
 		pl_json_set_time(e, "started_at", v[i].started_at);
+		pl_json_set_str(e, "status", v[i].status);
+		pl_json_set_str(e, "channel", v[i].channel);
+		pl_json_set_str(e, "website", v[i].website);
+		pl_json_set_str(e, "agent", v[i].agent);
+		pl_json_set_i64(e, "message_count", v[i].message_count);
+		pl_json_set_time(e, "ended_at", v[i].ended_at);
+		if (!rq->api) /* the page's labels */
+			pl_json_set_str(e, "started_label",
+			    time_label(rq, v[i].started_at));
 		json_object_array_add(items, e);
 	}
 	json_object_object_add(o, "items", items);
 	json_object_object_add(o, "next", NULL);
 	pl_json_set_bool(pl_resp_view(rs), "history", 1);
+	pl_json_set_bool(pl_resp_view(rs), "has_items", n > 0);
 	pl_json_set_bool(pl_resp_view(rs), "picks_agent", picks_agent(rq));
 	return PL_OK;
 }

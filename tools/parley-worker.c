@@ -1,14 +1,17 @@
-/* parley-worker.c: drains the outbox (e-mail now; SMS and webhooks later)
- * with retries, and will run the timers. Sleeps on the outbox's notify
- * counter, so a queued mail goes out at once, and looks again every few
- * seconds for retries that came due. "--once" does one pass (for cron on a
- * shared host). */
+/* parley-worker.c: drains the outbox (e-mail and Twilio now; SMS and
+ * webhooks later) with retries, and runs the chat engine's timer (rounds
+ * nobody answered, consoles gone quiet: chat.h) every few seconds. Sleeps on
+ * the outbox's notify counter, so a queued mail goes out at once, and looks
+ * again every few seconds for retries that came due. "--once" does one pass
+ * (for cron on a shared host). */
 /* SPDX-License-Identifier: MIT */
 #include <signal.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "parley.h"
 
+#include "chat.h"
 #include "twacct.h"
 #include "widgetnum.h"
 
@@ -19,7 +22,8 @@ on_signal(int sig)
 	pl_proc_stop();
 }
 
-#define BATCH 50
+#define BATCH   50
+#define TICK_MS 5000 /* the chat timer's period */
 
 /* Items of kind "twilio": a widget's number goes to widgetnum, the
  * accounts' own calls to twacct. */
@@ -62,7 +66,9 @@ main(int argc, char *argv[])
 	signal(SIGINT, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	const struct pl_sqlset *uses[] = { &pl_twacct_sql, &pl_widgetnum_sql,
-		NULL };
+		&pl_chat_sql, NULL };
+	const struct pl_chat_config chat = pl_chat_config();
+	int64_t                     ticked = 0;
 
 	if (pl_proc_boot("worker", uses, 1) != 0)
 		return 1;
@@ -94,6 +100,17 @@ main(int argc, char *argv[])
 				rc = 1;
 			if (done == BATCH)
 				busy = 1;
+		}
+		if (once || pl_now_ms() - ticked >= TICK_MS) {
+			size_t n = 0;
+
+			ticked = pl_now_ms();
+			if (pl_chat_tick(
+			        db, a, &chat, (int64_t)time(NULL), &n) != PL_OK)
+				rc = 1;
+			else if (n > 0)
+				pl_info("worker: chat timer did %zu things", n);
+			pl_arena_reset(a);
 		}
 		pl_db_put(pl_pool(), db);
 		if (once)

@@ -40,6 +40,8 @@ enum {
 	C_CONNECTED,
 	C_AGENT_ANY,
 	C_AGENT_TENANT,
+	C_HISTORY,                 /* an agent's or a supervisor's view */
+	C_HISTORY_ADMIN,           /* every chat of the contact */
 	C_LIST,                    /* 6: name, email, created; asc, desc */
 	C_LIST_CARDS = C_LIST + 6, /* 6: the same, as the agent's cards */
 	C_AGENTS_ALL = C_LIST_CARDS + 6, /* 4: name, email; asc, desc */
@@ -92,7 +94,27 @@ enum {
 
 #define CARD_FIELDS "name, email, phone, phone_e164, website"
 
+#define HISTORY_COLS                                                           \
+	"SELECT c.id, c.created_at, c.status, c.channel, w.website_url,"       \
+	" COALESCE(CONCAT(u.first_name, ' ', u.last_name), ''),"               \
+	" c.message_count, c.ended_at FROM conversations c"                    \
+	" JOIN widgets w ON w.id = c.widget_id AND w.tenant_id = c.tenant_id"  \
+	" LEFT JOIN users u ON u.id = c.agent_id"                              \
+	" WHERE c.contact_id = ? AND c.tenant_id = ?"
+
 static const char *const stmts[C__MAX] = {
+	/* The same rule as the chat engine's (chat.c's K_SEE). */
+	[C_HISTORY] = HISTORY_COLS
+	" AND (c.agent_id = ?"
+	" OR EXISTS (SELECT 1 FROM offers o WHERE o.conversation_id = c.id"
+	" AND o.user_id = ? AND o.state IN ('open', 'rejected'))"
+	" OR EXISTS (SELECT 1 FROM chat_steps s WHERE s.conversation_id ="
+	" c.id AND s.by_user_id = ? AND s.kind = 'transferred')"
+	" OR EXISTS (SELECT 1 FROM department_agents da WHERE da.user_id = ?"
+	" AND da.department_id = c.department_id AND da.supervisor = 1))"
+	" ORDER BY c.created_at DESC, c.id DESC LIMIT 100",
+	[C_HISTORY_ADMIN] =
+	    HISTORY_COLS " ORDER BY c.created_at DESC, c.id DESC LIMIT 100",
 	[C_TENANT_LOCK] = "SELECT id FROM tenants WHERE id = ? FOR UPDATE",
 	[C_FIND_EMAIL] =
 	    "SELECT id FROM contacts WHERE tenant_id = ?"
@@ -569,16 +591,41 @@ pl_contact_history(struct pl_db *db, struct pl_arena *a,
     const struct pl_actor *who, int64_t id, struct pl_contact *c,
     struct pl_contact_chat **v, size_t *n)
 {
-	enum pl_err er;
+	struct pl_rows rows;
+	enum pl_err    er;
 
 	*v = NULL;
 	*n = 0;
 	if ((er = pl_contact_get(db, a, who, id, c)) != PL_OK)
 		return er;
-	/* XXX: issue 4 (the chat engine) records chats; this is where they
-	 * are read, an agent's through the conversations it may see (never
-	 * through its card alone). Until then a contact has none. */
-	*v = pl_arena_array(a, 1, sizeof(**v));
+	/* An agent's through the conversations it may see, never through its
+	 * card alone. */
+	if (scope_of(who) == S_CARD)
+		er = pl_db_all(db, a, &pl_contact_sql, C_HISTORY,
+		    PL_ARGS(PL_I64(c->id), PL_I64(c->tenant_id),
+		        PL_I64(who->user_id), PL_I64(who->user_id),
+		        PL_I64(who->user_id), PL_I64(who->user_id)),
+		    &rows);
+	else
+		er = pl_db_all(db, a, &pl_contact_sql, C_HISTORY_ADMIN,
+		    PL_ARGS(PL_I64(c->id), PL_I64(c->tenant_id)), &rows);
+	if (er != PL_OK)
+		return er;
+	*v = pl_arena_array(a, rows.n ? rows.n : 1, sizeof(**v));
+	for (size_t i = 0; i < rows.n; i++) {
+		const struct pl_row    *r = &rows.v[i];
+		struct pl_contact_chat *h = &(*v)[i];
+
+		h->id = pl_row_i64(r, 0);
+		h->started_at = pl_row_str(r, 1);
+		h->status = pl_row_str(r, 2);
+		h->channel = pl_row_str(r, 3);
+		h->website = pl_row_str(r, 4);
+		h->agent = pl_row_str(r, 5);
+		h->message_count = (int)pl_row_i64(r, 6);
+		h->ended_at = pl_row_str(r, 7);
+	}
+	*n = rows.n;
 	return PL_OK;
 }
 

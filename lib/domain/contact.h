@@ -99,10 +99,18 @@ struct pl_contact_fields {
 	const char *website; /* "" when none */
 };
 
-/* A chat in a contact's history (filled once the chat engine exists). */
+/* A chat in a contact's history. */
+#define PL_CONTACT_HISTORY_MAX 100
+
 struct pl_contact_chat {
 	int64_t     id;
 	const char *started_at;
+	const char *status;  /* new ongoing resolved closed */
+	const char *channel; /* web message sms */
+	const char *website; /* the widget's URL */
+	const char *agent;   /* the holder or last holder, "" none */
+	int         message_count;
+	const char *ended_at; /* NULL while open */
 };
 
 /*
@@ -159,11 +167,12 @@ enum pl_err pl_contact_get(struct pl_db *db, struct pl_arena *a,
     const struct pl_actor *who, int64_t id, struct pl_contact *c);
 
 /*
- * Contact id's chats that who may see, newest first, with the contact as
- * pl_contact_get() gives it: an agent only the conversations it may see
- * (once the chat engine records them: there are no chat tables yet, so
- * *n is 0), an admin its tenant's, the super admin any. PL_ENOTFOUND as
- * for pl_contact_get().
+ * Contact id's chats that who may see, newest first (at most
+ * PL_CONTACT_HISTORY_MAX), with the contact as pl_contact_get() gives it:
+ * an agent or a supervisor the conversations it holds or held last, was
+ * offered (and did not lose to another), transferred, or supervises the
+ * department of; an admin its tenant's, the super admin any. PL_ENOTFOUND
+ * as for pl_contact_get().
  */
 enum pl_err pl_contact_history(struct pl_db *db, struct pl_arena *a,
     const struct pl_actor *who, int64_t id, struct pl_contact *c,

@@ -18,8 +18,7 @@ static pl_handler log_index, log_show, chats_index, chats_agent;
 static const struct pl_route routes[] = {
 	{ "/log", log_index, PL_ROLE_AGENT, .html = PL_GET, .api = PL_GET },
 	{ "/log/:id", log_show, PL_ROLE_AGENT, .html = PL_GET, .api = PL_GET },
-	{ "/chats", chats_index, PL_ROLE_ADMIN, .html = PL_GET,
-	    .api = PL_GET },
+	{ "/chats", chats_index, PL_ROLE_ADMIN, .html = PL_GET, .api = PL_GET },
 	{ "/chats/:id", chats_agent, PL_ROLE_ADMIN, .html = PL_GET,
 	    .api = PL_GET },
 };
@@ -107,8 +106,8 @@ row_json(struct pl_req *rq, const struct pl_chatlog_row *c)
 		pl_json_set_str(
 		    o, "created_label", time_label(rq, c->created_at));
 		pl_json_set_str(o, "ended_label", time_label(rq, c->ended_at));
-		pl_json_set_bool(o, "is_resolved",
-		    strcmp(c->status, "resolved") == 0);
+		pl_json_set_bool(
+		    o, "is_resolved", strcmp(c->status, "resolved") == 0);
 	}
 	return o;
 }
@@ -162,11 +161,11 @@ tabs_view(struct pl_req *rq, struct pl_resp *rs, const char *base,
 		pl_json_set_str(t, "name", pl_chatlog_tabs[i]);
 		pl_json_set_str(t, "label", tab_labels[i]);
 		pl_json_set_str(t, "href",
-		    admin_id != 0 ? pl_arena_printf(rq->arena,
-		                        "%s?tab=%s&admin_id=%lld", base,
-		                        pl_chatlog_tabs[i], (long long)admin_id)
-		                  : pl_arena_printf(rq->arena, "%s?tab=%s",
-		                        base, pl_chatlog_tabs[i]));
+		    admin_id != 0
+		        ? pl_arena_printf(rq->arena, "%s?tab=%s&admin_id=%lld",
+		              base, pl_chatlog_tabs[i], (long long)admin_id)
+		        : pl_arena_printf(rq->arena, "%s?tab=%s", base,
+		              pl_chatlog_tabs[i]));
 		pl_json_set_bool(t, "active", i == (size_t)cur);
 		json_object_array_add(tabs, t);
 	}
@@ -243,10 +242,10 @@ log_index(struct pl_req *rq, struct pl_resp *rs)
 		pl_in_fail(rq, NULL, "No such admin.");
 		return PL_ENOTFOUND;
 	}
-	pl_json_set_bool(pl_resp_view(rs), "is_super",
-	    rq->who.role == PL_ROLE_SUPER);
-	er = list_reply(rq, rs, &q,
-	    rq->who.role == PL_ROLE_SUPER && q.admin_id == 0);
+	pl_json_set_bool(
+	    pl_resp_view(rs), "is_super", rq->who.role == PL_ROLE_SUPER);
+	er = list_reply(
+	    rq, rs, &q, rq->who.role == PL_ROLE_SUPER && q.admin_id == 0);
 	if (er == PL_ENOTFOUND)
 		pl_in_fail(rq, NULL, "No such admin.");
 	return er;
@@ -299,8 +298,8 @@ log_show(struct pl_req *rq, struct pl_resp *rs)
 	pl_resp_page(rs, "chatlog_show", "Chat history");
 	if ((er = pl_path_id(rq, "id", &id)) != PL_OK)
 		return er;
-	er = pl_chatlog_history(
-	    pl_req_db(rq), rq->arena, &rq->who, id, &c, &m, &nm, &more, &s, &ns);
+	er = pl_chatlog_history(pl_req_db(rq), rq->arena, &rq->who, id, &c, &m,
+	    &nm, &more, &s, &ns);
 	if (er == PL_ENOTFOUND)
 		pl_in_fail(rq, NULL, "No such conversation.");
 	if (er != PL_OK)

@@ -33,10 +33,10 @@ enum {
 	L_GET_SUPERVISOR,
 	L_MSGS,
 	L_STEPS,
-	L_TENANT,                       /* 4 per tab */
-	L_SUPERVISOR = L_TENANT + 20,   /* 4 per tab */
-	L_AGENT = L_SUPERVISOR + 20,    /* 4 per tab */
-	L_ALL = L_AGENT + 20,           /* 2 per tab: created only */
+	L_TENANT,                     /* 4 per tab */
+	L_SUPERVISOR = L_TENANT + 20, /* 4 per tab */
+	L_AGENT = L_SUPERVISOR + 20,  /* 4 per tab */
+	L_ALL = L_AGENT + 20,         /* 2 per tab: created only */
 	L__MAX = L_ALL + 10
 };
 
@@ -68,11 +68,11 @@ enum {
 	" AND c.visitor_name LIKE ? AND c.visitor_email LIKE ?"                \
 	" AND c.visitor_phone_e164 LIKE ?"
 
-#define BY_CREATED      " ORDER BY c.created_at, c.id LIMIT ? OFFSET ?"
-#define BY_CREATED_DESC " ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?"
-#define BY_NAME         " ORDER BY c.visitor_name, c.id LIMIT ? OFFSET ?"
-#define BY_NAME_DESC                                                           \
-	" ORDER BY c.visitor_name DESC, c.id DESC LIMIT ? OFFSET ?"
+#define BY_CREATED " ORDER BY c.created_at, c.id LIMIT ? OFFSET ?"
+#define BY_CREATED_DESC                                                        \
+	" ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?"
+#define BY_NAME      " ORDER BY c.visitor_name, c.id LIMIT ? OFFSET ?"
+#define BY_NAME_DESC " ORDER BY c.visitor_name DESC, c.id DESC LIMIT ? OFFSET ?"
 
 /* The four orders of one statement body (pl_list_stmt: created asc,
  * created desc, name asc, name desc). */
@@ -81,8 +81,8 @@ enum {
 
 /* An admin's tab: tenant_id, search. */
 #define TENANT(flag)                                                           \
-	FOUR(COLS " FROM conversations c" JOINS_LAST                \
-	    " WHERE c.tenant_id = ? AND " flag SEARCH)
+	FOUR(COLS " FROM conversations c" JOINS_LAST                           \
+	          " WHERE c.tenant_id = ? AND " flag SEARCH)
 
 /* A supervisor's: its departments' (user_id, tenant_id), tenant_id,
  * search. */
@@ -91,23 +91,24 @@ enum {
 	" department_agents WHERE user_id = ? AND tenant_id = ?"               \
 	" AND supervisor = 1)"
 #define SUPERVISOR(flag)                                                       \
-	FOUR(COLS " FROM conversations c" JOINS_LAST                \
-	    " WHERE c.tenant_id = ? AND " flag SUPERVISED SEARCH)
+	FOUR(COLS " FROM conversations c" JOINS_LAST                           \
+	          " WHERE c.tenant_id = ? AND " flag SUPERVISED SEARCH)
 
 /* The super admin across every tenant: search, created order only. */
 #define ALL(flag)                                                              \
-	COLS " FROM conversations c" JOINS_LAST " WHERE " flag SEARCH          \
-	    BY_CREATED,                                                        \
-	    COLS " FROM conversations c" JOINS_LAST " WHERE " flag SEARCH      \
-	        BY_CREATED_DESC
+	COLS " FROM conversations c" JOINS_LAST                                \
+	     " WHERE " flag SEARCH BY_CREATED,                                 \
+	    COLS " FROM conversations c" JOINS_LAST                            \
+	         " WHERE " flag SEARCH BY_CREATED_DESC
 
 /* An agent's: its own set x (cid: the conversation, sid: a chat step),
  * then tenant_id, search. */
 #define AGENT(set, ta, td)                                                     \
-	FOUR(COLS " FROM (" set ") x"                                  \
-	                  " JOIN conversations c ON c.id = x.cid"              \
-	                  " LEFT JOIN chat_steps s ON s.id = x.sid" JOINS(     \
-	                      ta, td) " WHERE c.tenant_id = ?" SEARCH)
+	FOUR(COLS " FROM (" set                                                \
+	          ") x"                                                        \
+	          " JOIN conversations c ON c.id = x.cid"                      \
+	          " LEFT JOIN chat_steps s ON s.id = x.sid" JOINS(             \
+	              ta, td) " WHERE c.tenant_id = ?" SEARCH)
 
 #define AGENT_LAST(set)                                                        \
 	AGENT(set, "c.transfer_agent_id", "c.transfer_department_id")
@@ -164,11 +165,12 @@ static const char *const stmts[L__MAX] = {
 	[L_GET_ANY] = GET " WHERE c.id = ?",
 	[L_GET_TENANT] = GET " WHERE c.tenant_id = ? AND c.id = ?",
 	[L_GET_AGENT] = GET " WHERE c.tenant_id = ? AND c.id = ? AND " SEES,
-	[L_GET_SUPERVISOR] = GET " WHERE c.tenant_id = ? AND c.id = ?"
-	                         " AND (" SEES
-	                         " OR c.department_id IN (SELECT department_id"
-	                         " FROM department_agents WHERE user_id = ?"
-	                         " AND tenant_id = ? AND supervisor = 1))",
+	[L_GET_SUPERVISOR] = GET
+	" WHERE c.tenant_id = ? AND c.id = ?"
+	" AND (" SEES
+	" OR c.department_id IN (SELECT department_id"
+	" FROM department_agents WHERE user_id = ?"
+	" AND tenant_id = ? AND supervisor = 1))",
 	[L_MSGS] =
 	    "SELECT m.id, m.sender, m.sender_user_id,"
 	    " CASE m.sender WHEN 'visitor' THEN c.visitor_name"
@@ -374,7 +376,8 @@ list_agent(struct pl_db *db, struct pl_arena *a, enum pl_chatlog_tab tab,
 		    rows);
 	return pl_db_all(db, a, &pl_chatlog_sql, stmt,
 	    PL_ARGS(PL_I64(uid), PL_I64(tid), PL_I64(tid), PL_STR(nl),
-	        PL_STR(el), PL_STR(pl), PL_I64(l->limit + 1), PL_I64(l->offset)),
+	        PL_STR(el), PL_STR(pl), PL_I64(l->limit + 1),
+	        PL_I64(l->offset)),
 	    rows);
 }
 
@@ -403,8 +406,8 @@ pl_chatlog_list(struct pl_db *db, struct pl_arena *a,
 				return PL_ENOTFOUND;
 			uid = who->user_id;
 			tid = who->tenant_id;
-		} else if ((er = agent_find(db, a, who, q->agent_id, &uid,
-		                &tid)) != PL_OK)
+		} else if ((er = agent_find(
+		                db, a, who, q->agent_id, &uid, &tid)) != PL_OK)
 			return er;
 		er = list_agent(db, a, q->tab, uid, tid, l, nl, el, pl, &rows);
 	} else if (q->admin_id != 0) {

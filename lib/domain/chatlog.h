@@ -73,7 +73,7 @@ struct pl_chatlog_q {
 	enum pl_chatlog_tab tab;
 	int64_t             admin_id; /* the super admin: one admin's tenant
 	                               * (0: every tenant); others: 0 */
-	int64_t             agent_id; /* the chat section: this agent's tabs
+	int64_t agent_id;             /* the chat section: this agent's tabs
 	                               * (admin, super admin); 0: the caller's
 	                               * own view */
 };

@@ -11,8 +11,10 @@
 -- An admin's tab: (tenant_id, flag, created_at | visitor_name, id). The
 -- super admin's tabs across every tenant: (flag, created_at, id), created
 -- order only (a name order across all tenants would sort the whole tab).
--- Searches: a name prefix is a range of the tab's name index; an e-mail or
--- E.164 phone prefix a range of (tenant_id, visitor_email | phone_e164).
+-- Searches: within a tenant, a name prefix is a range of the tab's name
+-- index; an e-mail or E.164 phone prefix, and across every tenant a name
+-- too, a range of visitor_email, visitor_phone_e164 or visitor_name (the
+-- few rows found are then checked and sorted).
 -- An agent's tabs start from its own rows (offers_user, chat_steps_by and,
 -- for chats reassigned to it, chat_steps_to below) and sort those few.
 
@@ -27,8 +29,9 @@ ALTER TABLE conversations
   ADD KEY conversations_log_tra_name (tenant_id, log_transferred, visitor_name, id),
   ADD KEY conversations_log_acc (tenant_id, log_accepted, created_at, id),
   ADD KEY conversations_log_acc_name (tenant_id, log_accepted, visitor_name, id),
-  ADD KEY conversations_log_email (tenant_id, visitor_email),
-  ADD KEY conversations_log_phone (tenant_id, visitor_phone_e164),
+  ADD KEY conversations_log_email (visitor_email),
+  ADD KEY conversations_log_phone (visitor_phone_e164),
+  ADD KEY conversations_log_name (visitor_name),
   ADD KEY conversations_all_status (status, created_at, id),
   ADD KEY conversations_all_rej (log_rejected, created_at, id),
   ADD KEY conversations_all_tra (log_transferred, created_at, id),

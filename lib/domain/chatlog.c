@@ -41,8 +41,9 @@ enum {
 };
 
 /* What a row shows. */
-#define COLS                                                                   \
-	"SELECT c.id, c.tenant_id, COALESCE(t.company, ''), c.visitor_name,"   \
+#define COLS "SELECT" COLS_ONLY
+#define COLS_ONLY                                                              \
+	" c.id, c.tenant_id, COALESCE(t.company, ''), c.visitor_name,"         \
 	" c.visitor_email, c.visitor_phone, COALESCE(w.website_url, ''),"      \
 	" c.status, c.channel, c.reject_count, c.transfer_count,"              \
 	" CONCAT(ta.first_name, ' ', ta.last_name), td.name, c.agent_id,"      \
@@ -79,20 +80,29 @@ enum {
 #define FOUR(body)                                                             \
 	body BY_CREATED, body BY_CREATED_DESC, body BY_NAME, body BY_NAME_DESC
 
+/* Within a tenant, the tab's own name index serves a name order and a
+ * name search; the optimizer would otherwise read the global name index
+ * (of every tenant) in order and filter it. */
+#define NO_GLOBAL " IGNORE INDEX (conversations_log_name)"
+
 /* An admin's tab: tenant_id, search. */
 #define TENANT(flag)                                                           \
-	FOUR(COLS " FROM conversations c" JOINS_LAST                           \
+	FOUR(COLS " FROM conversations c" NO_GLOBAL  JOINS_LAST                \
 	          " WHERE c.tenant_id = ? AND " flag SEARCH)
 
-/* A supervisor's: its departments' (user_id, tenant_id), tenant_id,
- * search. */
-#define SUPERVISED                                                             \
-	" AND c.department_id IN (SELECT department_id FROM"                   \
-	" department_agents WHERE user_id = ? AND tenant_id = ?"               \
-	" AND supervisor = 1)"
+/* A supervisor's: the tab's index in order, each row kept when the
+ * supervisor supervises its department (a primary-key lookup): user_id,
+ * then tenant_id, search. STRAIGHT_JOIN keeps that order: read the other
+ * way round (every conversation of its departments, then sorted) a large
+ * department costs a sort of all of it. */
 #define SUPERVISOR(flag)                                                       \
-	FOUR(COLS " FROM conversations c" JOINS_LAST                           \
-	          " WHERE c.tenant_id = ? AND " flag SUPERVISED SEARCH)
+	FOUR(                                                                  \
+	    "SELECT STRAIGHT_JOIN" COLS_ONLY                                   \
+	    " FROM conversations c"                                            \
+	    " JOIN department_agents sd ON sd.user_id = ?"                     \
+	    " AND sd.department_id = c.department_id"                          \
+	    " AND sd.tenant_id = c.tenant_id AND sd.supervisor = 1" JOINS_LAST \
+	    " WHERE c.tenant_id = ? AND " flag SEARCH)
 
 /* The super admin across every tenant: search, created order only. */
 #define ALL(flag)                                                              \
@@ -113,24 +123,33 @@ enum {
 #define AGENT_LAST(set)                                                        \
 	AGENT(set, "c.transfer_agent_id", "c.transfer_department_id")
 
+/* An agent's rows are found by its user_id; an intersection with the
+ * tenant's whole range of the tenant_id index (which the optimizer tries)
+ * would read every row of the tenant. */
+#define NO_T_OFFERS " IGNORE INDEX (offers_tenant)"
+#define NO_T_STEPS  " IGNORE INDEX (chat_steps_tenant)"
+
 /* The agent's sets, each binding (user_id, tenant_id) once or more. */
 #define SET_NEW                                                                \
-	"SELECT DISTINCT conversation_id AS cid, 0 AS sid FROM offers"         \
+	"SELECT DISTINCT conversation_id AS cid, 0 AS sid FROM "               \
+	"offers" NO_T_OFFERS                                                   \
 	" WHERE user_id = ? AND tenant_id = ? AND state = 'open'"
 #define SET_REJECTED                                                           \
-	"SELECT DISTINCT conversation_id AS cid, 0 AS sid FROM offers"         \
+	"SELECT DISTINCT conversation_id AS cid, 0 AS sid FROM "               \
+	"offers" NO_T_OFFERS                                                   \
 	" WHERE user_id = ? AND tenant_id = ? AND state = 'rejected'"
 #define SET_TRANSFERRED                                                        \
-	"SELECT conversation_id AS cid, MAX(id) AS sid FROM chat_steps"        \
+	"SELECT conversation_id AS cid, MAX(id) AS sid FROM "                  \
+	"chat_steps" NO_T_STEPS                                                \
 	" WHERE by_user_id = ? AND tenant_id = ? AND kind = 'transferred'"     \
 	" GROUP BY conversation_id"
 /* Held: accepted or re-initiated by it, reassigned to it, or its now (the
  * holder, or the last one). */
 #define SET_ACCEPTED                                                           \
-	"SELECT conversation_id AS cid, 0 AS sid FROM chat_steps"              \
+	"SELECT conversation_id AS cid, 0 AS sid FROM chat_steps" NO_T_STEPS   \
 	" WHERE by_user_id = ? AND tenant_id = ?"                              \
 	" AND kind IN ('accepted', 'reinitiated')"                             \
-	" UNION SELECT conversation_id, 0 FROM chat_steps"                     \
+	" UNION SELECT conversation_id, 0 FROM chat_steps" NO_T_STEPS          \
 	" WHERE to_user_id = ? AND tenant_id = ? AND kind = 'reassigned'"      \
 	" UNION SELECT id, 0 FROM conversations"                               \
 	" WHERE agent_id = ? AND tenant_id = ?"
@@ -430,10 +449,10 @@ pl_chatlog_list(struct pl_db *db, struct pl_arena *a,
 		case S_SUPERVISOR:
 			er = pl_db_all(db, a, &pl_chatlog_sql,
 			    pl_list_stmt(l, L_SUPERVISOR + 4 * tab),
-			    PL_ARGS(PL_I64(who->tenant_id),
-			        PL_I64(who->user_id), PL_I64(who->tenant_id),
-			        PL_STR(nl), PL_STR(el), PL_STR(pl),
-			        PL_I64(l->limit + 1), PL_I64(l->offset)),
+			    PL_ARGS(PL_I64(who->user_id),
+			        PL_I64(who->tenant_id), PL_STR(nl), PL_STR(el),
+			        PL_STR(pl), PL_I64(l->limit + 1),
+			        PL_I64(l->offset)),
 			    &rows);
 			break;
 		case S_TENANT:

@@ -2147,6 +2147,8 @@ quiet_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	return PL_OK;
 }
 
+#define TICK_BATCHES 10
+
 enum pl_err
 pl_chat_tick(struct pl_db *db, struct pl_arena *a,
     const struct pl_chat_config *cfg, int64_t now, size_t *n)
@@ -2156,17 +2158,25 @@ pl_chat_tick(struct pl_db *db, struct pl_arena *a,
 	enum pl_err     er;
 
 	*n = 0;
-	if ((er = pl_db_all(db, a, &pl_chat_sql, K_DUE,
-	         PL_ARGS(PL_I64(now - cfg->offer_timeout)), &rows)) != PL_OK)
-		return er;
-	for (size_t i = 0; i < rows.n; i++) {
-		struct op o = {
-			.id = pl_row_i64(&rows.v[i], 0), .cfg = cfg, .now = now
-		};
-
-		if ((er = pl_change_run(db, a, &sys, due_fn, &o)) != PL_OK)
+	/* Batches of 100, at most TICK_BATCHES of them a tick: a backlog
+	 * drains over a few ticks rather than holding this one. */
+	for (int b = 0; b < TICK_BATCHES; b++) {
+		if ((er = pl_db_all(db, a, &pl_chat_sql, K_DUE,
+		         PL_ARGS(PL_I64(now - cfg->offer_timeout)), &rows)) !=
+		    PL_OK)
 			return er;
-		*n += o.did;
+		for (size_t i = 0; i < rows.n; i++) {
+			struct op o = { .id = pl_row_i64(&rows.v[i], 0),
+				.cfg = cfg,
+				.now = now };
+
+			if ((er = pl_change_run(db, a, &sys, due_fn, &o)) !=
+			    PL_OK)
+				return er;
+			*n += o.did;
+		}
+		if (rows.n < 100)
+			break;
 	}
 	if ((er = pl_db_all(db, a, &pl_chat_sql, K_QUIET,
 	         PL_ARGS(PL_I64(now - cfg->offline_after)), &rows)) != PL_OK)

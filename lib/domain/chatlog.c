@@ -163,15 +163,18 @@ enum {
 #define F_ACCEPTED    "c.log_accepted = 1"
 #define F_RESOLVED    "c.status = 'resolved'"
 
-/* A conversation an agent may see: offered to it, held by it, or a step
- * by it or to it (an accept, a transfer, a reassign): agent_id, then
- * user_id three times. */
+/* A conversation an agent may see, the chat engine's rule (chat.c's
+ * K_SEE): it holds it or held it last, was offered it and did not lose it
+ * to another, or transferred it; an agent a supervisor reassigned it away
+ * from loses it (004). agent_id, then user_id three times. */
 #define SEES                                                                   \
 	"(c.agent_id = ? OR EXISTS (SELECT 1 FROM offers o"                    \
-	" WHERE o.conversation_id = c.id AND o.user_id = ?)"                   \
+	" WHERE o.conversation_id = c.id AND o.user_id = ?"                    \
+	" AND o.state IN ('open', 'rejected'))"                                \
 	" OR EXISTS (SELECT 1 FROM chat_steps s2"                              \
-	" WHERE s2.conversation_id = c.id"                                     \
-	" AND (s2.by_user_id = ? OR s2.to_user_id = ?)))"
+	" WHERE s2.conversation_id = c.id AND ((s2.by_user_id = ?"             \
+	" AND s2.kind = 'transferred') OR (s2.to_user_id = ?"                  \
+	" AND s2.kind = 'reassigned' AND c.agent_id = s2.to_user_id))))"
 
 #define GET COLS " FROM conversations c" JOINS_LAST
 

@@ -171,9 +171,10 @@ test('history: messages, the note marked, the timeline; only for who may see it'
 	assert.deepEqual(d.messages.map((m) => [m.sender, m.internal]), [['visitor', false], ['agent', true]]);
 	assert.equal(d.messages[0].body, 'Need help');
 	assert.equal(d.messages[1].author, g1.name);
-	assert.deepEqual(d.steps.map((s) => s.kind), ['accepted', 'transferred']);
-	assert.equal(d.steps[1].to, W.depts[0].name);
-	assert.equal(d.steps[1].by, g1.name);
+	// The engine's own first line (the round offered), then the fixture's.
+	assert.deepEqual(d.steps.map((s) => s.kind), ['offered', 'accepted', 'transferred']);
+	assert.equal(d.steps[2].to, W.depts[0].name);
+	assert.equal(d.steps[2].by, g1.name);
 
 	assert.equal((await W.admin.api.get(`/api/log/${c4}`)).status, 200, 'the admin: any of its tenant');
 	assert.equal((await g2.api.get(`/api/log/${c1}`)).status, 200, 'offered');

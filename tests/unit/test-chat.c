@@ -41,6 +41,8 @@ enum {
 	F_OUTBOX,
 	F_STEP,
 	F_PRESENCE,
+	F_AGE_OFFER,
+	F_AGE_SEEN,
 	F__MAX
 };
 
@@ -96,6 +98,14 @@ static const char *const fstmts[F__MAX] = {
 	    "SELECT COUNT(*) FROM chat_steps WHERE conversation_id = ?"
 	    " AND kind = ? AND why = ?",
 	[F_PRESENCE] = "SELECT online FROM presence WHERE user_id = ?",
+	/* Time passes for one row only: the stack's own worker runs the same
+	 * timer on this database, so the clock is never skewed for all. */
+	[F_AGE_OFFER] =
+	    "UPDATE conversations SET offered_at = offered_at"
+	    " - INTERVAL 400 SECOND WHERE id = ?",
+	[F_AGE_SEEN] =
+	    "UPDATE presence SET seen_at = seen_at - INTERVAL 100 SECOND"
+	    " WHERE user_id = ?",
 };
 
 static const struct pl_sqlset fix_sql = { "test-chat", fstmts, F__MAX };
@@ -638,17 +648,18 @@ main(void)
 	{
 		struct pl_chat_config cfg = { 300, 90, "" };
 
-		T_INT(pl_chat_tick(t.db, t.a, &cfg, time(NULL) + 100, &n),
-		    PL_OK, "the timer at +100 s");
+		ins(F_AGE_SEEN, PL_ARGS(PL_I64(a3.user_id)));
+		T_INT(pl_chat_tick(t.db, t.a, &cfg, time(NULL), &n), PL_OK,
+		    "the timer, 100 s after Cat's last poll");
 		T_STR(col(F_PRESENCE, a3.user_id, 0), "0", "Cat is offline");
 		T_INT(outbox(
 		          "sms", pl_arena_printf(t.a, "sms:offline:%lld:1:%lld",
 		                     (long long)id4, (long long)a3.user_id)),
 		    1, "an SMS row for her open offer");
 		T_OK(strstr(conv(id4), "round=1 ") != NULL, "not yet due");
-		T_INT(pl_chat_tick(t.db, t.a, &cfg, time(NULL) + 400, &n),
-		    PL_OK, "the timer at +400 s");
-		T_OK(n >= 1, "did something");
+		ins(F_AGE_OFFER, PL_ARGS(PL_I64(id4)));
+		T_INT(pl_chat_tick(t.db, t.a, &cfg, time(NULL), &n), PL_OK,
+		    "the timer, 400 s after the offer");
 		T_OK(strstr(conv(id4), "new agent=0 round=2 ") != NULL,
 		    "offered again");
 		T_INT(steps(id4, "reoffered", "timeout"), 1, "because of time");

@@ -349,6 +349,8 @@ chat_put(struct pl_req *rq, int64_t id, struct json_object *o)
 		pl_json_set_bool(o, "chat_ongoing", ongoing);
 		pl_json_set_bool(o, "chat_open", is_new || ongoing);
 		pl_json_set_bool(o, "can_send", ongoing && c.holder);
+		/* The composer's id: a form posted twice sends once. */
+		pl_json_set_str(o, "client_id", pl_token_new(rq->arena));
 		pl_json_set_bool(
 		    o, "can_transfer", (ongoing && c.holder) || c.offered);
 	}
@@ -660,8 +662,8 @@ send_common(struct pl_req *rq, struct pl_resp *rs, bool internal)
 	    PL_REQUIRED | PL_MULTILINE, PL_CHAT_BODY_MAX, &body);
 	if ((er = pl_in_check(rq)) == PL_OK)
 		er = pl_chat_send(pl_req_db(rq), rq->arena, &rq->who, id,
-		    *client_id ? client_id : NULL, body, internal, &rq->errs,
-		    &m, &created);
+		    *client_id ? client_id : pl_token_new(rq->arena), body,
+		    internal, &rq->errs, &m, &created);
 	if (er != PL_OK)
 		return move_done(rq, rs, id, er, NULL, NULL);
 	if (!rq->api) {
@@ -679,7 +681,8 @@ send_common(struct pl_req *rq, struct pl_resp *rs, bool internal)
 /*
  * POST /conversations/:id/messages, POST /api/conversations/:id/messages
  * {client_id?, body}
- * 201 the message; 200 the first one again for a client_id already used;
+ * 201 the message; 200 the first one again for a client_id already used
+ * (without one, the message is new each time);
  * 400 an empty or too long body (named); 403 not the holder; 409 the chat
  * is over; 404 none. The page: 303 back to the chat.
  */

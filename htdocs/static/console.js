@@ -698,7 +698,7 @@
 		fetch('/api/events?cursor=' + encodeURIComponent(cursor), { credentials: 'same-origin', cache: 'no-store' })
 			.then(function (r) {
 				if (r.status === 401) { location.href = '/login?next=/console'; return null; }
-				if (r.status === 400) { start(); return null; } // a cursor gone stale: read again
+				if (r.status === 400) { setTimeout(start, 1000); return null; } // a cursor gone stale: read again
 				if (!r.ok) throw new Error(String(r.status));
 				return r.json();
 			})
@@ -713,20 +713,30 @@
 			});
 	}
 
+	// The cursor first, then the lists: what changes in between arrives as
+	// an event, and applying one twice is harmless. The cursor comes from
+	// /api/events itself, so it names exactly the streams that poll follows.
 	function start() {
 		var n = ++pollN;
-		return api('GET', '/console').then(function (r) {
-			if (r.status !== 200) { setTimeout(start, 5000); return; }
+		var cur = null;
+		return api('GET', '/events').then(function (r) {
+			if (r.status !== 200) throw new Error(String(r.status));
+			cur = r.data.cursor;
+			return api('GET', '/console');
+		}).then(function (r) {
+			if (r.status !== 200) throw new Error(String(r.status));
 			offers.clear();
 			ongoing.clear();
 			r.data.offers.forEach(function (c) { offers.set(Number(c.id), c); });
 			r.data.ongoing.forEach(function (c) { ongoing.set(Number(c.id), c); });
 			agents = r.data.agents || [];
 			depts = r.data.departments || [];
-			cursor = r.data.cursor;
+			cursor = cur;
 			renderLists();
 			root.setAttribute('data-ready', '1');
 			poll(n, 1000);
+		}).catch(function () {
+			return new Promise(function (ok) { setTimeout(ok, 5000); }).then(start);
 		});
 	}
 

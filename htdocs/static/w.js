@@ -313,6 +313,7 @@
 				if (e.event === 'message.new') onMessage(e.data);
 				else if (e.event === 'chat.ended') ended();
 				else if (e.event === 'chat.joined') joined(e.data);
+				else if (e.event === 'chat.transferred') line('system', 'Transferring you to ' + (e.data.to || 'another agent') + '…');
 				else if (e.event === 'typing' && e.data.side === 'agent') typingOn();
 				else if (e.event === 'read' && e.data.side === 'agent') seenUpto(Number(e.data.upto) || 0);
 			});

@@ -215,15 +215,18 @@ inbox_put(struct pl_req *rq, struct json_object *o)
 	struct pl_cursor    cur;
 	struct pl_chat     *offers, *ongoing;
 	struct json_object *a;
-	size_t              noffers, nongoing, nunread = 0;
+	size_t              noffers, nongoing, nunread = 0, n = 0;
 	enum pl_err         er;
 
-	skeys[0] = pl_stream(rq->arena, PL_STREAM_USER, rq->who.user_id);
-	skeys[1] =
-	    rq->who.tenant_id != 0
-	        ? pl_stream(rq->arena, PL_STREAM_TENANT, rq->who.tenant_id)
-	        : pl_stream(rq->arena, PL_STREAM_PLATFORM, 0);
-	pl_cursor_parse(rq->arena, "", skeys, 2, &cur);
+	/* The streams of events.c: the user's own, and the tenant's for its
+	 * admin (the platform's for the super admin). */
+	skeys[n++] = pl_stream(rq->arena, PL_STREAM_USER, rq->who.user_id);
+	if (rq->who.role == PL_ROLE_SUPER)
+		skeys[n++] = pl_stream(rq->arena, PL_STREAM_PLATFORM, 0);
+	else if (rq->who.role == PL_ROLE_ADMIN)
+		skeys[n++] =
+		    pl_stream(rq->arena, PL_STREAM_TENANT, rq->who.tenant_id);
+	pl_cursor_parse(rq->arena, "", skeys, n, &cur);
 	if ((er = pl_cursor_head(pl_req_db(rq), rq->arena, &cur)) != PL_OK ||
 	    (er = pl_chat_inbox(pl_req_db(rq), rq->arena, &rq->who, &offers,
 	         &noffers, &ongoing, &nongoing)) != PL_OK)
@@ -429,7 +432,10 @@ console_index(struct pl_req *rq, struct pl_resp *rs)
 {
 	enum pl_err er;
 
-	if ((er = pl_chat_seen(pl_req_db(rq), rq->arena, &rq->who)) != PL_OK)
+	/* Opening the console counts as being online (events.c keeps it
+	 * so while the console polls); someone acting as the user does not. */
+	if (rq->who.real_user_id == 0 &&
+	    (er = pl_chat_seen(pl_req_db(rq), rq->arena, &rq->who)) != PL_OK)
 		return er;
 	if (!rq->api)
 		return page_fill(rq, rs, 0);

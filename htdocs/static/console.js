@@ -652,6 +652,16 @@
 				renderPane();
 			}
 			break;
+		case 'chat.ended':
+			ongoing.delete(id);
+			offers.delete(id);
+			renderLists();
+			if (open && open.id === id) {
+				open.gone = 'The visitor ended the chat.';
+				open.chat.status = 'closed';
+				renderPane();
+			}
+			break;
 		case 'message.new':
 			if (open && open.id === id && addMsg(d)) {
 				if (d.sender === 'visitor') { hideTyping(); markRead(); if (document.hidden) notify('Message from ' + (open.chat.name || 'the visitor'), d.body, id); }

@@ -44,7 +44,9 @@ enum {
 	C_LIST_CARDS = C_LIST + 6, /* 6: the same, as the agent's cards */
 	C_AGENTS_ALL = C_LIST_CARDS + 6, /* 4: name, email; asc, desc */
 	C_AGENTS_TENANT = C_AGENTS_ALL + 4,
-	C__MAX = C_AGENTS_TENANT + 4
+	C_HISTORY_ALL = C_AGENTS_TENANT + 4, /* a contact's chats, staff */
+	C_HISTORY_AGENT, /* ... those an agent held, was offered, passed on */
+	C__MAX
 };
 
 /* The company record, with its owners. */
@@ -167,6 +169,17 @@ static const char *const stmts[C__MAX] = {
 	    A_TENANT_SQL("u.last_name DESC, u.first_name DESC, u.id DESC"),
 	[C_AGENTS_TENANT + 2] = A_TENANT_SQL("u.email"),
 	[C_AGENTS_TENANT + 3] = A_TENANT_SQL("u.email DESC"),
+	/* conversations_contact, newest first. */
+	[C_HISTORY_ALL] =
+	    "SELECT v.id, v.created_at FROM conversations v"
+	    " WHERE v.tenant_id = ? AND v.contact_id = ?"
+	    " ORDER BY v.created_at DESC, v.id DESC LIMIT ?",
+	[C_HISTORY_AGENT] =
+	    "SELECT v.id, v.created_at FROM conversations v"
+	    " WHERE v.tenant_id = ? AND v.contact_id = ? AND (v.agent_id = ?"
+	    " OR v.transferred_by = ? OR EXISTS (SELECT 1 FROM offers o"
+	    " WHERE o.conversation_id = v.id AND o.user_id = ?))"
+	    " ORDER BY v.created_at DESC, v.id DESC LIMIT ?",
 };
 
 const struct pl_sqlset pl_contact_sql = { "contact", stmts, C__MAX,
@@ -569,16 +582,34 @@ pl_contact_history(struct pl_db *db, struct pl_arena *a,
     const struct pl_actor *who, int64_t id, struct pl_contact *c,
     struct pl_contact_chat **v, size_t *n)
 {
-	enum pl_err er;
+	struct pl_rows rows;
+	enum pl_err    er;
 
 	*v = NULL;
 	*n = 0;
 	if ((er = pl_contact_get(db, a, who, id, c)) != PL_OK)
 		return er;
-	/* XXX: issue 4 (the chat engine) records chats; this is where they
-	 * are read, an agent's through the conversations it may see (never
-	 * through its card alone). Until then a contact has none. */
-	*v = pl_arena_array(a, 1, sizeof(**v));
+	/* An agent's through the conversations it may see (chat.h: held,
+	 * offered or transferred by it), never through its card alone. */
+	if (who->role >= PL_ROLE_ADMIN)
+		er = pl_db_all(db, a, &pl_contact_sql, C_HISTORY_ALL,
+		    PL_ARGS(PL_I64(c->tenant_id), PL_I64(id),
+		        PL_I64(PL_CONTACT_HISTORY_MAX)),
+		    &rows);
+	else
+		er = pl_db_all(db, a, &pl_contact_sql, C_HISTORY_AGENT,
+		    PL_ARGS(PL_I64(c->tenant_id), PL_I64(id),
+		        PL_I64(who->user_id), PL_I64(who->user_id),
+		        PL_I64(who->user_id), PL_I64(PL_CONTACT_HISTORY_MAX)),
+		    &rows);
+	if (er != PL_OK)
+		return er;
+	*v = pl_arena_array(a, rows.n ? rows.n : 1, sizeof(**v));
+	for (size_t i = 0; i < rows.n; i++) {
+		(*v)[i].id = pl_row_i64(&rows.v[i], 0);
+		(*v)[i].started_at = pl_row_str(&rows.v[i], 1);
+	}
+	*n = rows.n;
 	return PL_OK;
 }
 

@@ -47,8 +47,9 @@ struct pl_list;
 
 extern const struct pl_sqlset pl_contact_sql;
 
-#define PL_CONTACT_NAME_MAX 160  /* characters, as contacts.name */
-#define PL_WEBSITE_MAX      2048 /* bytes, as contacts.website */
+#define PL_CONTACT_NAME_MAX    160  /* characters, as contacts.name */
+#define PL_CONTACT_HISTORY_MAX 100  /* chats listed on a contact's page */
+#define PL_WEBSITE_MAX         2048 /* bytes, as contacts.website */
 
 /* Sort names of the two lists (pl_list_parse); the first is the default. */
 extern const char *const pl_contact_sorts[];       /* name email created */
@@ -99,7 +100,7 @@ struct pl_contact_fields {
 	const char *website; /* "" when none */
 };
 
-/* A chat in a contact's history (filled once the chat engine exists). */
+/* A chat in a contact's history. */
 struct pl_contact_chat {
 	int64_t     id;
 	const char *started_at;
@@ -159,11 +160,11 @@ enum pl_err pl_contact_get(struct pl_db *db, struct pl_arena *a,
     const struct pl_actor *who, int64_t id, struct pl_contact *c);
 
 /*
- * Contact id's chats that who may see, newest first, with the contact as
- * pl_contact_get() gives it: an agent only the conversations it may see
- * (once the chat engine records them: there are no chat tables yet, so
- * *n is 0), an admin its tenant's, the super admin any. PL_ENOTFOUND as
- * for pl_contact_get().
+ * Contact id's chats that who may see, newest first, at most
+ * PL_CONTACT_HISTORY_MAX, with the contact as pl_contact_get() gives it: an
+ * agent only the conversations it held, was offered or transferred, an
+ * admin its tenant's, the super admin any. PL_ENOTFOUND as for
+ * pl_contact_get().
  */
 enum pl_err pl_contact_history(struct pl_db *db, struct pl_arena *a,
     const struct pl_actor *who, int64_t id, struct pl_contact *c,

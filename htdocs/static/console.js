@@ -266,7 +266,7 @@
 			if (m.internal) li.classList.add('cs-note');
 			if (m.user_id && Number(m.user_id) === me) li.classList.add('cs-mine');
 			if (m.pending) li.classList.add('cs-sending');
-			li.appendChild(el('span', 'cs-author', (m.author || (m.sender === 'visitor' ? 'Visitor' : 'Agent')) + (m.internal ? ' · internal note' : '')));
+			li.appendChild(el('span', 'cs-author', (m.author || (m.sender === 'visitor' ? open.chat.name || 'Visitor' : m.sender === 'agent' ? 'Agent' : 'Parley')) + (m.internal ? ' · internal note' : '')));
 			li.appendChild(el('p', 'cs-body', m.body));
 			var t = el('time', null, timeLabel(m.created_at));
 			if (m.created_at) t.dateTime = m.created_at;

@@ -259,8 +259,8 @@
 	function joined(d) {
 		agentName = (d && d.agent) || '';
 		$('pw-wait').hidden = true;
+		// The log is a live region: the line is announced by itself.
 		line('system', (agentName || 'An agent') + ' joined the chat.');
-		say((agentName || 'An agent') + ' joined the chat.');
 	}
 	function seenUpto(upto) {
 		var old = document.querySelector('#pw-log .pw-seen');

@@ -116,7 +116,7 @@ test('two agents and a visitor: live offer, first accept, messages, typing, Seen
 	// The visitor's HTML is text.
 	await a.locator('.cs-msg.cs-from-visitor .cs-body').filter({ hasText: '<i>Hi</i>, I need a hand' }).waitFor();
 	assert.equal(await a.locator('.cs-msg i').count(), 0);
-	await chat.getByText(/Ann joined the chat/).waitFor();
+	await chat.locator('#pw-log').getByText(/Ann joined the chat/).waitFor();
 
 	// The agent types: the visitor sees it; Enter sends.
 	const box = a.locator('#cs-body');

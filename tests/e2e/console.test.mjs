@@ -365,3 +365,36 @@ test('the page without JavaScript: lists, CSRF-checked forms, errors shown', asy
 	assert.match(again.text, /notice-error/);
 	assert.equal((await web.get('/api/console')).status, 200);
 });
+
+test('contacts: Start chat on a contact, and a new contact with a website and a first message', async () => {
+	const web = await signedIn(A.email, w.admin.password);
+	const form = await web.get('/contacts/new');
+	assert.equal(form.status, 200);
+	assert.ok(form.text.includes(`<option value="${w.id}">`), 'the website picker offers the agent\'s widget');
+	const other = await makeWidget();
+	assert.ok(!form.text.includes(`<option value="${other.id}">`), 'and no other');
+	const email = uniqueEmail('newct');
+	const noSite = await web.postForm('/contacts', { csrf: form.csrf, name: 'Nora New', email, message: 'Hello Nora' });
+	assert.equal(noSite.status, 400);
+	assert.match(noSite.text, /Choose the website to send the message through/);
+	const made = await web.postForm('/contacts', { csrf: form.csrf, name: 'Nora New', email, widget_id: String(w.id), message: 'Hello <Nora>' });
+	assert.equal(made.status, 303, made.text.slice(0, 300));
+	const m = /^\/conversations\/(\d+)$/.exec(made.headers.get('location'));
+	assert.ok(m, made.headers.get('location'));
+	const chat = await A.api.get(`/api/conversations/${m[1]}`);
+	assert.equal(chat.json.data.chat.status, 'ongoing');
+	assert.equal(chat.json.data.chat.holder, true);
+	assert.ok(chat.json.data.messages.some((x) => x.body === 'Hello <Nora>' && x.sender === 'agent'));
+
+	// Start chat from the contact's page.
+	const cid = chat.json.data.chat.contact_id;
+	const page = await web.get(`/contacts/${cid}`);
+	assert.equal(page.status, 200);
+	assert.match(page.text, /action="\/conversations"/);
+	const st = await web.postForm('/conversations', { csrf: page.csrf, contact_id: String(cid), widget_id: String(w.id), message: '' });
+	assert.equal(st.status, 303);
+	assert.match(st.headers.get('location'), /^\/conversations\/\d+$/);
+	const hist = await web.get(`/contacts/${cid}/history`);
+	assert.equal(hist.status, 200);
+	assert.ok(hist.text.includes(`href="${made.headers.get('location')}"`), 'the chat in the contact\'s history');
+});

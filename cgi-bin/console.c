@@ -119,9 +119,16 @@ msg_json(const struct pl_req *rq, const struct pl_chat_msg *m)
 	pl_json_set_str(o, "client_id", m->client_id);
 	pl_json_set_bool(o, "internal", m->internal);
 	pl_json_set_time(o, "created_at", m->created_at);
-	if (!rq->api)
+	if (!rq->api) {
 		pl_json_set_bool(o, "mine",
 		    m->user_id != 0 && m->user_id == rq->who.user_id);
+		/* The page without script: "14:05 UTC" (console.js shows the
+		 * reader's local time). */
+		if (m->created_at != NULL && strlen(m->created_at) >= 16)
+			pl_json_set_str(o, "time_label",
+			    pl_arena_printf(
+			        rq->arena, "%.5s UTC", m->created_at + 11));
+	}
 	return o;
 }
 

@@ -7,6 +7,10 @@
  * a parked poll holds no query, lock or transaction, only a small stack.
  */
 /* SPDX-License-Identifier: MIT */
+#include <pthread.h>
+#include <time.h>
+
+#include "chat.h"
 #include "parley.h"
 
 static pl_handler events_get;
@@ -25,6 +29,7 @@ main(int argc, char *argv[])
 		.threads = 2000,
 		.stack_kb = 128,
 		.longpoll = true,
+		.uses = { &pl_chat_sql },
 		.auth_cache =
 		    true, /* every delivery is followed by a new poll */
 	};
@@ -32,7 +37,13 @@ main(int argc, char *argv[])
 	return pl_app_main(&app, argc, argv);
 }
 
-/* The streams a signed-in user follows. */
+/*
+ * The streams a signed-in user follows: its own, and the tenant's for its
+ * admin (the platform's for the super admin). Agents and supervisors hear
+ * of a request only through their own stream, where the chat engine puts
+ * the offers made to them (chat.h), so they never see one they were not
+ * offered.
+ */
 static size_t
 streams_of(struct pl_req *rq, const char **skeys)
 {
@@ -40,12 +51,46 @@ streams_of(struct pl_req *rq, const char **skeys)
 	size_t                n = 0;
 
 	skeys[n++] = pl_stream(rq->arena, PL_STREAM_USER, s->user_id);
-	if (s->tenant_id != 0)
+	if (s->role == PL_ROLE_SUPER)
+		skeys[n++] = pl_stream(rq->arena, PL_STREAM_PLATFORM, 0);
+	else if (s->role == PL_ROLE_ADMIN)
 		skeys[n++] =
 		    pl_stream(rq->arena, PL_STREAM_TENANT, s->tenant_id);
-	else
-		skeys[n++] = pl_stream(rq->arena, PL_STREAM_PLATFORM, 0);
 	return n;
+}
+
+/*
+ * Presence: a console that polls is online. One write per user every
+ * SEEN_EVERY seconds at most, per process (a small table of the last
+ * write by user; a collision only costs an early write).
+ */
+#define SEEN_EVERY 30
+#define SEEN_SLOTS 4096
+
+static void
+seen(struct pl_req *rq)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static struct {
+		int64_t user;
+		time_t  at;
+	} slot[SEEN_SLOTS];
+	int64_t u = rq->who.user_id;
+	size_t  i = (size_t)u % SEEN_SLOTS;
+	time_t  now = time(NULL);
+	bool    due;
+
+	if (u <= 0 || rq->who.real_user_id != 0)
+		return;
+	pthread_mutex_lock(&mu);
+	due = slot[i].user != u || now - slot[i].at >= SEEN_EVERY;
+	if (due) {
+		slot[i].user = u;
+		slot[i].at = now;
+	}
+	pthread_mutex_unlock(&mu);
+	if (due && pl_chat_seen(pl_req_db(rq), rq->arena, &rq->who) != PL_OK)
+		pl_warn("presence of user %lld not recorded", (long long)u);
 }
 
 /*
@@ -60,5 +105,6 @@ events_get(struct pl_req *rq, struct pl_resp *rs)
 {
 	const char *skeys[PL_MAX_STREAMS];
 
+	seen(rq);
 	return pl_longpoll(rq, rs, skeys, streams_of(rq, skeys));
 }

@@ -38,9 +38,11 @@
  *                                  reassigned|resolved, by}
  *   user-HOLDER   message.new      a message (visitor's, agent's or note)
  *   user-HOLDER   typing, read     {conversation_id, side, ...}
+ *   user-HOLDER   chat.ended       {conversation_id, by: visitor}
  *   conv-ID       message.new      a message the visitor may see
  *   conv-ID       chat.joined      {agent: first name} (accept, reassign)
  *   conv-ID       chat.ended       {status, by}
+ *   conv-ID       chat.transferred {to: a first name or a department}
  *   conv-ID       typing, read     {side: agent|visitor, upto}
  *   tenant-T      request.new      (visit.c) a new request
  *   tenant-T      request.accepted {conversation_id, agent}
@@ -265,6 +267,10 @@ enum pl_err pl_chat_offer_first(
  * holder: the unread count and the holder's event. */
 enum pl_err pl_chat_visitor_message(struct pl_db *db, struct pl_arena *a,
     struct pl_change *ch, int64_t id, const char *msg_json);
+/* ... and the visitor ended the chat (before visit.c's update): the open
+ * offers withdrawn (offer.gone), or the holder told (chat.ended). */
+enum pl_err pl_chat_visitor_ended(
+    struct pl_db *db, struct pl_arena *a, struct pl_change *ch, int64_t id);
 /* The visitor read up to upto, or is typing (visitor side events). */
 enum pl_err pl_chat_visitor_read(
     struct pl_db *db, struct pl_arena *a, int64_t id, int64_t upto);

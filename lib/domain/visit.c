@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "change.h"
+#include "chat.h"
 #include "contact.h"
 #include "crypto.h"
 #include "events.h"
@@ -118,7 +119,7 @@ static const char *const stmts[V__MAX] = {
 };
 
 const struct pl_sqlset pl_visit_sql = { "visit", stmts, V__MAX,
-	{ &pl_contact_sql, &pl_events_sql } };
+	{ &pl_contact_sql, &pl_events_sql, &pl_chat_sql } };
 
 const struct pl_visit_limits pl_visit_limits_default = { 10, 300, 120, 3000 };
 
@@ -446,7 +447,7 @@ start_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	bool                          created, assoc;
 	enum pl_err                   er;
 
-	(void)ch; /* not audited: visit.h says why */
+	/* Not audited (visit.h says why); ch carries the offers' events. */
 	s->id = 0;
 	s->seq = 0;
 	if ((er = pl_contact_upsert(db, a, who, w->tenant_id, s->f, 0, &contact,
@@ -470,7 +471,8 @@ start_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	if ((er = pl_db_exec(db, &pl_visit_sql, V_WIDGET_START,
 	         PL_ARGS(PL_I64(*s->body ? 1 : 0), PL_I64(w->id),
 	             PL_I64(w->tenant_id)),
-	         NULL, NULL)) != PL_OK)
+	         NULL, NULL)) != PL_OK ||
+	    (er = pl_chat_offer_first(db, a, ch, s->id)) != PL_OK)
 		return er;
 	return pl_event_add(db, a, pl_stream(a, PL_STREAM_TENANT, w->tenant_id),
 	    "request.new", request_json(a, s), NULL);
@@ -637,7 +639,6 @@ send_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	enum pl_err          er;
 
 	(void)who;
-	(void)ch;
 	s->created = false;
 	/* The conversation's row lock serializes its sends, so a retry that
 	 * races the first finds it here. */
@@ -657,7 +658,9 @@ send_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 		return PL_ECONFLICT;
 	}
 	if ((er = msg_add(db, a, s->w, c.id, s->client_id, s->body, false, s->m,
-	         NULL)) != PL_OK)
+	         NULL)) != PL_OK ||
+	    (er = pl_chat_visitor_message(
+	         db, a, ch, c.id, msg_json(a, s->m))) != PL_OK)
 		return er;
 	s->created = true;
 	return PL_OK;
@@ -716,13 +719,14 @@ end_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	enum pl_err         er;
 
 	(void)who;
-	(void)ch;
 	e->ended = e->withdrawn = false;
 	if ((er = conv_read(db, a, e->w, e->id, e->token, true, e->c)) !=
 	        PL_OK ||
 	    e->c->ended)
 		return er;
 	e->withdrawn = strcmp(e->c->status, "new") == 0;
+	if ((er = pl_chat_visitor_ended(db, a, ch, e->id)) != PL_OK)
+		return er;
 	if ((er = pl_db_exec(db, &pl_visit_sql, V_CONV_END,
 	         PL_ARGS(PL_I64(e->id), PL_I64(e->w->tenant_id)), NULL,
 	         NULL)) != PL_OK)

@@ -41,13 +41,14 @@ function site() {
 
 async function agent(w, first, dept) {
 	const email = uniqueEmail(`bcon-${first.toLowerCase()}`);
+	const last = `Console${rand(4)}`;
 	const r = await w.api.postJSON('/api/agents', {
-		first_name: first, last_name: `Console${rand(4)}`, email, phone: '+1 415 555 0100', department_ids: [dept],
+		first_name: first, last_name: last, email, phone: '+1 415 555 0100', department_ids: [dept],
 	});
 	assert.equal(r.status, 201, r.text);
 	const [[hash]] = sql(`SELECT password_hash FROM users WHERE id = ${Number(w.admin.id)}`);
 	sql(`UPDATE users SET password_hash = '${hash}' WHERE id = ${Number(r.json.data.id)}`);
-	return { email, first, password: w.admin.password };
+	return { email, first, name: `${first} ${last}`, password: w.admin.password };
 }
 
 async function consoleOf(a, viewport = { width: 1280, height: 800 }) {
@@ -148,6 +149,29 @@ test('two agents and a visitor: live offer, first accept, messages, typing, Seen
 	assert.equal(await chat.getByText('Check the courier').count(), 0, 'the visitor never sees a note');
 	await a.screenshot({ path: join(SHOTS, 'console-chat.png') });
 	await b.screenshot({ path: join(SHOTS, 'console-phone.png') });
+
+	// Transfer to Bob from the dialog, keyboard first: Bob's offer has no
+	// Reject; Ann's chat leaves her list.
+	await a.locator('.cs-bar').getByRole('button', { name: 'Transfer' }).click();
+	const dlg = a.locator('dialog.cs-dialog');
+	await dlg.waitFor();
+	await dlg.getByLabel('Agent', { exact: true }).selectOption({ label: bob.name });
+	await dlg.getByRole('button', { name: 'Transfer' }).click();
+	await dlg.waitFor({ state: 'detached' });
+	await a.locator('#cs-ongoing .cs-item').filter({ hasText: name }).waitFor({ state: 'detached' });
+	const toBob = b.locator('#cs-offers .cs-item').filter({ hasText: name });
+	await toBob.waitFor();
+	await toBob.getByText(/Transferred by Ann/).waitFor();
+	assert.equal(await toBob.getByRole('button', { name: 'Reject' }).count(), 0, 'no Reject on a transfer to an agent');
+	await toBob.getByRole('button', { name: 'Accept' }).click();
+	// On a phone the chat takes the screen, with a way back to the list.
+	await b.locator('#cs-chat .cs-title').filter({ hasText: name }).waitFor();
+	assert.equal(await b.locator('#cs-offers').isVisible(), false, 'one column at a time');
+	await b.locator('.cs-msg.cs-from-visitor').filter({ hasText: 'My order is late' }).waitFor();
+	await chat.locator('#pw-log').getByText(/Bob joined the chat/).waitFor();
+	await b.screenshot({ path: join(SHOTS, 'console-phone-chat.png') });
+	await b.getByRole('link', { name: '← Back' }).click();
+	await b.locator('#cs-ongoing .cs-item').filter({ hasText: name }).waitFor();
 
 	assert.deepEqual(a.errors, []);
 	assert.deepEqual(b.errors, []);

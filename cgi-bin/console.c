@@ -65,6 +65,19 @@ main(int argc, char *argv[])
 
 /* --- JSON shapes ------------------------------------------------------ */
 
+/* A DATETIME(3) as ISO 8601 with its milliseconds ("...T14:05:09.123Z"),
+ * so that console.js orders a chat's messages and timeline lines of the
+ * same second as they happened (created_at keeps the house shape); NULL
+ * when malformed. */
+static const char *
+precise(struct pl_arena *a, const char *dt)
+{
+	if (dt == NULL || strlen(dt) < 19 || dt[10] != ' ')
+		return NULL;
+	return pl_arena_printf(a, "%.10sT%.8s%.4sZ", dt, dt + 11,
+	    strlen(dt) >= 23 && dt[19] == '.' ? dt + 19 : ".000");
+}
+
 static struct json_object *
 chat_json(const struct pl_chat *c)
 {
@@ -119,6 +132,7 @@ msg_json(const struct pl_req *rq, const struct pl_chat_msg *m)
 	pl_json_set_str(o, "client_id", m->client_id);
 	pl_json_set_bool(o, "internal", m->internal);
 	pl_json_set_time(o, "created_at", m->created_at);
+	pl_json_set_str(o, "at", precise(rq->arena, m->created_at));
 	if (!rq->api) {
 		pl_json_set_bool(o, "mine",
 		    m->user_id != 0 && m->user_id == rq->who.user_id);
@@ -187,6 +201,7 @@ step_json(struct pl_req *rq, const struct pl_chat_step *s)
 	pl_json_set_str(o, "why", s->why);
 	pl_json_set_str(o, "label", step_label(rq->arena, s));
 	pl_json_set_time(o, "created_at", s->created_at);
+	pl_json_set_str(o, "at", precise(rq->arena, s->created_at));
 	return o;
 }
 

@@ -251,8 +251,10 @@
 		if (!log || !open) return;
 		log.textContent = '';
 		var items = [];
-		open.msgs.forEach(function (m) { items.push({ t: m.created_at || '', k: 0, id: m.id, m: m }); });
-		open.steps.forEach(function (s) { items.push({ t: s.created_at || '', k: 1, id: s.id, s: s }); });
+		// "at" has the milliseconds: a message and a step of one second
+		// keep their order. A live message without it sorts after them.
+		open.msgs.forEach(function (m) { items.push({ t: m.at || m.created_at || '', k: 0, id: m.id, m: m }); });
+		open.steps.forEach(function (s) { items.push({ t: s.at || s.created_at || '', k: 1, id: s.id, s: s }); });
 		items.sort(function (a, b) { return a.t < b.t ? -1 : a.t > b.t ? 1 : a.k - b.k || a.id - b.id; });
 		var lastMine = null;
 		items.forEach(function (it) {

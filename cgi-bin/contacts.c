@@ -7,7 +7,9 @@
  * lib/domain/contact.c; this file reads input and shapes the JSON. */
 /* SPDX-License-Identifier: MIT */
 #include "parley.h"
+#include "chat.h"
 #include "contact.h"
+#include "roster.h"
 
 static pl_handler contacts_index, contacts_new, contacts_create, contacts_show,
     contacts_edit, contacts_update, contacts_history;
@@ -36,7 +38,7 @@ main(int argc, char *argv[])
 		.name = "contacts",
 		.routes = routes,
 		.nroutes = PL_NITEMS(routes),
-		.uses = { &pl_contact_sql },
+		.uses = { &pl_contact_sql, &pl_chat_sql, &pl_roster_sql },
 		.threads = 4,
 	};
 
@@ -190,6 +192,37 @@ contacts_index(struct pl_req *rq, struct pl_resp *rs)
 	return PL_OK;
 }
 
+/* The widgets the caller may start a chat through (an agent's, through its
+ * departments), as view.widgets [{id, name}], for the start-chat and
+ * create forms; none for the super admin and an admin picking an agent
+ * (a chat is started by the agent who will hold it). */
+static enum pl_err
+widgets_put(struct pl_req *rq, struct pl_resp *rs)
+{
+	struct json_object *a = json_object_new_array();
+	struct pl_option   *v;
+	size_t              n = 0;
+	enum pl_err         er;
+
+	if (!picks_agent(rq)) {
+		if ((er = pl_roster_widgets(pl_req_db(rq), rq->arena, &rq->who,
+		         &v, &n)) != PL_OK) {
+			json_object_put(a);
+			return er;
+		}
+		for (size_t i = 0; i < n; i++) {
+			struct json_object *o = json_object_new_object();
+
+			pl_json_set_i64(o, "id", v[i].id);
+			pl_json_set_str(o, "name", v[i].name);
+			json_object_array_add(a, o);
+		}
+	}
+	json_object_object_add(pl_resp_view(rs), "widgets", a);
+	pl_json_set_bool(pl_resp_view(rs), "has_widgets", n > 0);
+	return PL_OK;
+}
+
 /* The form page: new (for agent a) or edit (contact c), where it posts,
  * for whom, and what the form starts from. */
 static void
@@ -253,7 +286,7 @@ contacts_new(struct pl_req *rq, struct pl_resp *rs)
 		return PL_OK;
 	}
 	form_page(rq, rs, &a, NULL);
-	return PL_OK;
+	return widgets_put(rq, rs);
 }
 
 /* The contact named by the path, as the caller may see it. */
@@ -282,30 +315,52 @@ path_contact(struct pl_req *rq, struct pl_contact *c)
  * the agent's card it already had (unchanged). 400 bad input (naming the
  * field; unknown fields such as tenant_id are refused); 404 an agent the
  * caller may not see.
+ * An agent may add widget_id (one of the websites it serves) and an
+ * optional message (3.5B): a chat with the contact then starts through that
+ * widget, already the agent's (pl_chat_start); the answer carries its
+ * conversation_id and the page goes to the chat.
  */
 static enum pl_err
 contacts_create(struct pl_req *rq, struct pl_resp *rs)
 {
 	static const char *const fields[] = { "name", "email", "phone",
-		"website", NULL };
+		"website", "widget_id", "message", NULL };
 	static const char *const admin_fields[] = { "name", "email", "phone",
 		"website", "agent_id", NULL };
 	struct pl_contact_input  in = { 0 };
 	struct pl_contact_fields f;
 	struct pl_contact_agent  a;
 	struct pl_contact        c;
+	struct pl_chat_start_in  start = { 0 };
+	struct json_object      *o;
 	struct pl_db            *db = pl_req_db(rq);
-	int64_t                  aid = rq->who.user_id, id;
+	int64_t                  aid = rq->who.user_id, id, conv = 0;
 	const char              *href;
 	bool                     created;
 	enum pl_err              er = PL_ENOTFOUND;
 
 	form_page(rq, rs, NULL, NULL);
+	if (!picks_agent(rq) && (er = widgets_put(rq, rs)) != PL_OK)
+		return er;
+	er = PL_ENOTFOUND;
 	pl_in_only(rq, picks_agent(rq) ? admin_fields : fields);
 	if (picks_agent(rq))
 		pl_in_id(rq, "agent_id", PL_REQUIRED,
 		    "Choose the agent this contact is for.", &aid);
 	contact_read(rq, &in);
+	if (!picks_agent(rq)) {
+		/* 3.5B: a website to route through and an optional first
+		 * message make a chat, as re-initiating does. */
+		pl_in_id(rq, "widget_id", 0, "Choose one of your websites.",
+		    &start.widget_id);
+		pl_in_text(rq, "message", "Message", PL_MULTILINE,
+		    PL_CHAT_BODY_MAX, &start.message);
+		if (start.message != NULL && *start.message &&
+		    start.widget_id == 0 &&
+		    pl_errs_get(&rq->errs, "widget_id") == NULL)
+			pl_in_fail(rq, "widget_id",
+			    "Choose the website to send the message through.");
+	}
 	if (aid != 0 &&
 	    (er = pl_contact_agent_get(db, rq->arena, &rq->who, aid, &a)) !=
 	        PL_OK &&
@@ -328,10 +383,24 @@ contacts_create(struct pl_req *rq, struct pl_resp *rs)
 	    (er = pl_contact_get(db, rq->arena, &rq->who, id, &c)) != PL_OK)
 		return er;
 	href = pl_arena_printf(rq->arena, "/contacts/%lld", (long long)id);
+	if (start.widget_id != 0) {
+		/* The contact is saved first; a chat the engine refuses then
+		 * leaves it saved, and the error names the field. */
+		start.contact_id = id;
+		if ((er = pl_chat_start(db, rq->arena, &rq->who, &start,
+		         &rq->errs, &conv)) != PL_OK)
+			return er;
+		href = pl_arena_printf(
+		    rq->arena, "/conversations/%lld", (long long)conv);
+	}
+	o = contact_json(rq, &c);
+	if (conv != 0)
+		pl_json_set_i64(o, "conversation_id", conv);
 	if (created)
-		pl_resp_created(rs, contact_json(rq, &c), href, NULL);
+		pl_resp_created(
+		    rs, o, href, conv ? "Contact added, chat started." : NULL);
 	else
-		pl_resp_saved(rs, contact_json(rq, &c), href, NULL);
+		pl_resp_saved(rs, o, href, conv ? "Chat started." : NULL);
 	return PL_OK;
 }
 
@@ -352,7 +421,7 @@ contacts_show(struct pl_req *rq, struct pl_resp *rs)
 		return er;
 	pl_resp_put(rs, "contact", contact_json(rq, &c));
 	pl_json_set_bool(pl_resp_view(rs), "picks_agent", picks_agent(rq));
-	return PL_OK;
+	return widgets_put(rq, rs);
 }
 
 /*
@@ -403,7 +472,7 @@ contacts_history(struct pl_req *rq, struct pl_resp *rs)
 	pl_json_set_bool(pl_resp_view(rs), "history", 1);
 	pl_json_set_bool(pl_resp_view(rs), "has_items", n > 0);
 	pl_json_set_bool(pl_resp_view(rs), "picks_agent", picks_agent(rq));
-	return PL_OK;
+	return widgets_put(rq, rs);
 }
 
 /*

@@ -17,11 +17,12 @@
 #include <time.h>
 
 #include "parley.h"
+#include "chat.h"
 #include "contact.h"
 #include "visit.h"
 
 static pl_handler frame_get, logo_get, config_get, conv_start, conv_send,
-    conv_events, conv_end, message_leave;
+    conv_events, conv_end, message_leave, conv_typing, conv_read;
 
 static const struct pl_route routes[] = {
 	{ "/w/:key", frame_get, PL_ROLE_PUBLIC, .html = PL_GET },
@@ -35,6 +36,10 @@ static const struct pl_route routes[] = {
 	{ "/w/:key/conversations/:id/end", conv_end, PL_ROLE_PUBLIC,
 	    .api = PL_POST },
 	{ "/w/:key/messages", message_leave, PL_ROLE_PUBLIC, .api = PL_POST },
+	{ "/w/:key/conversations/:id/typing", conv_typing, PL_ROLE_PUBLIC,
+	    .api = PL_POST },
+	{ "/w/:key/conversations/:id/read", conv_read, PL_ROLE_PUBLIC,
+	    .api = PL_POST },
 };
 
 /* The rate limits, per minute: the defaults, or PARLEY_VISITOR_LIMITS
@@ -73,7 +78,7 @@ main(int argc, char *argv[])
 		.name = "visitor",
 		.routes = routes,
 		.nroutes = PL_NITEMS(routes),
-		.uses = { &pl_visit_sql, &pl_events_sql },
+		.uses = { &pl_visit_sql, &pl_chat_sql, &pl_events_sql },
 		.threads = 2000,
 		.stack_kb = 128,
 		.longpoll = true,
@@ -458,4 +463,60 @@ conv_events(struct pl_req *rq, struct pl_resp *rs)
 		return er;
 	skey = pl_stream(rq->arena, PL_STREAM_CONV, c.id);
 	return pl_longpoll(rq, rs, &skey, 1);
+}
+
+/*
+ * POST /api/w/:key/conversations/:id/typing (X-Parley-Visitor: token)
+ * 200 {conversation_id}: the holder sees that the visitor is typing (w.js
+ * sends it at most every few seconds). 404 as for a send.
+ */
+static enum pl_err
+conv_typing(struct pl_req *rq, struct pl_resp *rs)
+{
+	static const char *const none[] = { NULL };
+	struct pl_visit_widget   w;
+	struct pl_visit_conv     c;
+	struct json_object      *o;
+	int64_t                  id;
+	enum pl_err              er;
+
+	if ((er = path_conv(rq, &w, &id, &c)) != PL_OK ||
+	    (er = pl_in_only(rq, none)) != PL_OK ||
+	    (er = pl_chat_visitor_typing(pl_req_db(rq), rq->arena, c.id)) !=
+	        PL_OK)
+		return er;
+	o = json_object_new_object();
+	pl_json_set_i64(o, "conversation_id", c.id);
+	pl_resp_set(rs, o);
+	return PL_OK;
+}
+
+/*
+ * POST /api/w/:key/conversations/:id/read {upto} (X-Parley-Visitor: token)
+ * 200 {conversation_id, upto}: the visitor has read the agent's messages
+ * up to upto (the agent's "Seen"). 400 a bad upto; 404 as for a send.
+ */
+static enum pl_err
+conv_read(struct pl_req *rq, struct pl_resp *rs)
+{
+	static const char *const fields[] = { "upto", NULL };
+	struct pl_visit_widget   w;
+	struct pl_visit_conv     c;
+	struct json_object      *o;
+	int64_t                  id, upto = 0;
+	enum pl_err              er;
+
+	if ((er = path_conv(rq, &w, &id, &c)) != PL_OK)
+		return er;
+	pl_in_only(rq, fields);
+	pl_in_id(rq, "upto", PL_REQUIRED, "upto is a message id.", &upto);
+	if ((er = pl_in_check(rq)) != PL_OK ||
+	    (er = pl_chat_visitor_read(pl_req_db(rq), rq->arena, c.id, upto)) !=
+	        PL_OK)
+		return er;
+	o = json_object_new_object();
+	pl_json_set_i64(o, "conversation_id", c.id);
+	pl_json_set_i64(o, "upto", upto);
+	pl_resp_set(rs, o);
+	return PL_OK;
 }

@@ -13,6 +13,9 @@
 	var seen = {}; // message ids shown
 	var pending = {}; // client_id -> li of a message not yet confirmed
 	var polling = 0;
+	var lastTyping = 0; // when the visitor's typing was last told
+	var typingTimer = null;
+	var readUpto = 0; // the agent's messages this visitor has read
 	var views = ['pw-start', 'pw-closed', 'pw-chat', 'pw-done'];
 
 	function show(id, focus) {
@@ -189,12 +192,12 @@
 	});
 
 	// --- the chat ----------------------------------------------------------
-	function line(sender, text, when) {
+	function line(sender, text, when, author) {
 		var li = document.createElement('li');
 		li.className = 'pw-msg pw-' + sender;
 		var who = document.createElement('span');
 		who.className = 'pw-who';
-		who.textContent = sender === 'visitor' ? 'You' : sender === 'agent' ? 'Agent' : 'Parley';
+		who.textContent = sender === 'visitor' ? 'You' : sender === 'agent' ? author || 'Agent' : 'Parley';
 		var p = document.createElement('p');
 		p.textContent = text;
 		li.appendChild(who);
@@ -216,12 +219,74 @@
 		var li = m.client_id && pending[m.client_id];
 		if (li) {
 			li.classList.remove('pw-sending');
+			li.setAttribute('data-id', String(Number(m.id)));
 			delete pending[m.client_id];
 			return;
 		}
-		line(m.sender, m.body, m.created_at);
-		if (m.sender !== 'visitor') $('pw-wait').hidden = true;
+		li = line(m.sender, m.body, m.created_at, m.author);
+		li.setAttribute('data-id', String(Number(m.id)));
+		if (m.sender !== 'visitor') {
+			$('pw-wait').hidden = true;
+			typingOff();
+			read();
+		}
 	}
+
+	// The agent's side: who joined, that they type, what they have seen.
+	function typingEl() {
+		var p = $('pw-typing');
+		if (!p) {
+			p = document.createElement('p');
+			p.id = 'pw-typing';
+			p.className = 'pw-wait pw-typing';
+			p.hidden = true;
+			$('pw-log').parentNode.insertBefore(p, $('pw-send-form'));
+		}
+		return p;
+	}
+	function typingOn() {
+		var p = typingEl();
+		p.textContent = (agentName || 'The agent') + ' is typing…';
+		p.hidden = false;
+		clearTimeout(typingTimer);
+		typingTimer = setTimeout(typingOff, 5000);
+	}
+	function typingOff() {
+		clearTimeout(typingTimer);
+		if ($('pw-typing')) $('pw-typing').hidden = true;
+	}
+	var agentName = '';
+	function joined(d) {
+		agentName = (d && d.agent) || '';
+		$('pw-wait').hidden = true;
+		// The log is a live region: the line is announced by itself.
+		line('system', (agentName || 'An agent') + ' joined the chat.');
+	}
+	function seenUpto(upto) {
+		var old = document.querySelector('#pw-log .pw-seen');
+		var last = null;
+		document.querySelectorAll('#pw-log .pw-visitor[data-id]').forEach(function (li) {
+			if (Number(li.getAttribute('data-id')) <= upto) last = li;
+		});
+		if (!last) return;
+		if (old) old.remove();
+		var s = document.createElement('span');
+		s.className = 'pw-seen';
+		s.textContent = 'Seen';
+		last.appendChild(s);
+	}
+	// Tell the agent what was read: the newest agent message, once shown.
+	function read() {
+		if (!conv || document.hidden) return;
+		var upto = 0;
+		document.querySelectorAll('#pw-log .pw-agent[data-id]').forEach(function (li) {
+			upto = Math.max(upto, Number(li.getAttribute('data-id')));
+		});
+		if (!upto || upto <= readUpto) return;
+		readUpto = upto;
+		call('POST', '/conversations/' + conv.id + '/read', { upto: upto });
+	}
+	document.addEventListener('visibilitychange', read);
 
 	function ended() {
 		$('pw-send-form').hidden = true;
@@ -247,6 +312,10 @@
 			r.json.data.events.forEach(function (e) {
 				if (e.event === 'message.new') onMessage(e.data);
 				else if (e.event === 'chat.ended') ended();
+				else if (e.event === 'chat.joined') joined(e.data);
+				else if (e.event === 'chat.transferred') line('system', 'Transferring you to ' + (e.data.to || 'another agent') + '…');
+				else if (e.event === 'typing' && e.data.side === 'agent') typingOn();
+				else if (e.event === 'read' && e.data.side === 'agent') seenUpto(Number(e.data.upto) || 0);
 			});
 			if (conv) {
 				conv.cursor = r.json.data.cursor;
@@ -262,6 +331,8 @@
 		$('pw-log').textContent = '';
 		seen = {};
 		pending = {};
+		readUpto = 0;
+		agentName = '';
 		$('pw-send-form').hidden = false;
 		$('pw-end').hidden = false;
 		$('pw-wait').hidden = false;
@@ -297,8 +368,16 @@
 		var li = line('visitor', text);
 		li.classList.add('pw-sending');
 		pending[cid] = li;
+		lastTyping = 0;
 		$('pw-body').value = '';
 		send(cid, text, li, 0);
+	});
+	$('pw-body').addEventListener('input', function () {
+		// At most one typing notice every 3 seconds.
+		var now = Date.now();
+		if (!conv || !$('pw-body').value || now - lastTyping < 3000) return;
+		lastTyping = now;
+		call('POST', '/conversations/' + conv.id + '/typing');
 	});
 	$('pw-body').addEventListener('keydown', function (ev) {
 		if (ev.key === 'Enter' && !ev.shiftKey) {

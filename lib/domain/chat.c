@@ -76,6 +76,7 @@ enum {
 	K_OFFLINE,
 	K_QUIET_OFFERS,
 	K_DUE_LOCK,
+	K_TIMED_OUT,
 	K__MAX
 };
 
@@ -84,7 +85,7 @@ enum {
 	"SELECT id, tenant_id, widget_id, contact_id,"                         \
 	" COALESCE(department_id, 0), status, COALESCE(agent_id, 0), round,"   \
 	" offer_reject, started_by, visitor_name, visitor_phone_e164,"         \
-	" ended_at IS NOT NULL, channel"                                       \
+	" ended_at IS NOT NULL, channel, timeouts"                             \
 	" FROM conversations WHERE id = ?"
 
 /* The conversation as staff see it (struct pl_chat, in order). */
@@ -186,11 +187,12 @@ static const char *const stmts[K__MAX] = {
 	    " WHERE conversation_id = ? AND round = ? AND state = 'open'",
 	[K_ROUND] =
 	    "UPDATE conversations SET round = ?, offer_reject = ?,"
-	    " offered_at = UTC_TIMESTAMP(3) WHERE id = ?",
+	    " offered_at = UTC_TIMESTAMP(3),"
+	    " offer_due_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND WHERE id = ?",
 	[K_ACCEPT] =
 	    "UPDATE conversations SET status = 'ongoing', agent_id = ?,"
 	    " accepted_at = COALESCE(accepted_at, UTC_TIMESTAMP(3)),"
-	    " offered_at = NULL,"
+	    " offer_due_at = NULL,"
 	    " unread = (SELECT COUNT(*) FROM messages m WHERE"
 	    " m.conversation_id = ? AND m.sender = 'visitor'"
 	    " AND m.id > agent_read_id)"
@@ -214,9 +216,9 @@ static const char *const stmts[K__MAX] = {
 	[K_REASSIGN] =
 	    "UPDATE conversations SET status = 'ongoing', agent_id = ?,"
 	    " accepted_at = COALESCE(accepted_at, UTC_TIMESTAMP(3)),"
-	    " offered_at = NULL WHERE id = ?",
+	    " offer_due_at = NULL WHERE id = ?",
 	[K_CLOSE] =
-	    "UPDATE conversations SET status = 'closed', offered_at = NULL,"
+	    "UPDATE conversations SET status = 'closed', offer_due_at = NULL,"
 	    " ended_at = UTC_TIMESTAMP(3), ended_by = ? WHERE id = ?",
 	[K_STEP] =
 	    "INSERT INTO chat_steps (tenant_id, conversation_id, kind, round,"
@@ -337,7 +339,8 @@ static const char *const stmts[K__MAX] = {
 	/* Rounds nobody answered: offered before the cut (seconds). */
 	[K_DUE] =
 	    "SELECT id FROM conversations WHERE status = 'new'"
-	    " AND offered_at < FROM_UNIXTIME(?) ORDER BY offered_at LIMIT 100",
+	    " AND offer_due_at < FROM_UNIXTIME(?) ORDER BY offer_due_at"
+	    " LIMIT 100",
 	[K_QUIET] =
 	    "SELECT user_id FROM presence WHERE online = 1"
 	    " AND seen_at < FROM_UNIXTIME(?) LIMIT 500",
@@ -352,7 +355,9 @@ static const char *const stmts[K__MAX] = {
 	    " WHERE o.user_id = ? AND o.state = 'open' LIMIT 100",
 	[K_DUE_LOCK] =
 	    "SELECT 1 FROM conversations WHERE id = ? AND status = 'new'"
-	    " AND offered_at < FROM_UNIXTIME(?) FOR UPDATE",
+	    " AND offer_due_at < FROM_UNIXTIME(?) FOR UPDATE",
+	[K_TIMED_OUT] =
+	    "UPDATE conversations SET timeouts = timeouts + 1 WHERE id = ?",
 };
 
 const struct pl_sqlset pl_chat_sql = { "chat", stmts, K__MAX,
@@ -384,7 +389,7 @@ pl_chat_config(void)
 struct conv {
 	int64_t     id, tenant_id, widget_id, contact_id, dept, agent;
 	const char *status, *started_by, *name, *phone, *channel;
-	int         round;
+	int         round, timeouts;
 	bool        offer_reject, ended;
 };
 
@@ -462,6 +467,7 @@ conv_lock(struct pl_db *db, struct pl_arena *a, int64_t tenant, int64_t id,
 	c->phone = pl_row_str(&row, 11);
 	c->ended = pl_row_i64(&row, 12) != 0;
 	c->channel = pl_row_str(&row, 13);
+	c->timeouts = (int)pl_row_i64(&row, 14);
 	return PL_OK;
 }
 
@@ -710,6 +716,10 @@ offer_round(struct pl_db *db, struct pl_arena *a, struct pl_change *ch,
     struct conv *c, int round, int64_t to_user, int64_t to_dept,
     bool can_reject, int64_t by)
 {
+	const struct pl_chat_config cfg = pl_chat_config();
+	/* The round's wait: the timeout, doubled by each earlier timeout. */
+	int64_t wait = (int64_t)cfg.offer_timeout
+	               << (c->timeouts < 6 ? c->timeouts : 6);
 	struct pl_rows      rows;
 	struct pl_chat      chat;
 	struct json_object *o;
@@ -731,8 +741,8 @@ offer_round(struct pl_db *db, struct pl_arena *a, struct pl_change *ch,
 	c->round = round;
 	c->offer_reject = can_reject;
 	if ((er = pl_db_exec(db, &pl_chat_sql, K_ROUND,
-	         PL_ARGS(
-	             PL_I64(round), PL_I64(can_reject ? 1 : 0), PL_I64(c->id)),
+	         PL_ARGS(PL_I64(round), PL_I64(can_reject ? 1 : 0),
+	             PL_I64(wait), PL_I64(c->id)),
 	         NULL, NULL)) != PL_OK ||
 	    (er = step(db, c, "offered", round, by, to_user, to_dept,
 	         rows.n == 0 ? "nobody" : "")) != PL_OK)
@@ -805,10 +815,11 @@ tell_admin(struct pl_db *db, struct pl_arena *a, struct pl_change *ch,
 		subject = pl_arena_printf(
 		    a, "Nobody answered the chat request from %s", name);
 		text = pl_arena_printf(a,
-		    "Nobody accepted the chat request from %s in %d seconds "
-		    "(round %d). Parley has offered it again to all agents as "
-		    "new.\n\n%s/log?tab=new\n",
-		    name, cfg.offer_timeout, round, cfg.base_url);
+		    "Nobody accepted the chat request from %s in time (round "
+		    "%d). Parley has offered it again to all agents as new, "
+		    "and will wait twice as long before it tells you again."
+		    "\n\n%s/log?tab=new\n",
+		    name, round, cfg.base_url);
 	} else {
 		event = "chat.resolved";
 		subject = pl_arena_printf(a, "Chat with %s resolved", name);
@@ -2093,12 +2104,15 @@ due_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	(void)who;
 	o->did = false;
 	er = pl_db_one(db, a, &pl_chat_sql, K_DUE_LOCK,
-	    PL_ARGS(PL_I64(o->id), PL_I64(o->now - o->cfg->offer_timeout)),
-	    &row);
+	    PL_ARGS(PL_I64(o->id), PL_I64(o->now)), &row);
 	if (er != PL_OK)
 		return er == PL_ENOTFOUND ? PL_OK : er; /* taken meanwhile */
 	if ((er = conv_lock(db, a, 0, o->id, &c)) != PL_OK ||
-	    (er = end_round(db, a, ch, &c, "withdrawn", 0, "timeout", "")) !=
+	    (er = pl_db_exec(db, &pl_chat_sql, K_TIMED_OUT,
+	         PL_ARGS(PL_I64(c.id)), NULL, NULL)) != PL_OK)
+		return er;
+	c.timeouts++;
+	if ((er = end_round(db, a, ch, &c, "withdrawn", 0, "timeout", "")) !=
 	        PL_OK ||
 	    (er = next_round(db, a, ch, &c, "timeout")) != PL_OK)
 		return er;
@@ -2162,8 +2176,7 @@ pl_chat_tick(struct pl_db *db, struct pl_arena *a,
 	 * drains over a few ticks rather than holding this one. */
 	for (int b = 0; b < TICK_BATCHES; b++) {
 		if ((er = pl_db_all(db, a, &pl_chat_sql, K_DUE,
-		         PL_ARGS(PL_I64(now - cfg->offer_timeout)), &rows)) !=
-		    PL_OK)
+		         PL_ARGS(PL_I64(now)), &rows)) != PL_OK)
 			return er;
 		for (size_t i = 0; i < rows.n; i++) {
 			struct op o = { .id = pl_row_i64(&rows.v[i], 0),

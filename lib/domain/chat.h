@@ -281,9 +281,12 @@ enum pl_err pl_chat_visitor_typing(
 enum pl_err pl_chat_seen(
     struct pl_db *db, struct pl_arena *a, const struct pl_actor *who);
 /*
- * The worker's timer at now (seconds): rounds unanswered for
- * offer_timeout are offered again (admin told), consoles quiet for
- * offline_after go offline (the SMS alert rows of the agents' open offers).
+ * The worker's timer at now (seconds): rounds whose wait has passed are
+ * offered again (admin told); a round's wait is offer_timeout (from the
+ * configuration when it was offered), doubled by each timeout the request
+ * had before, up to 64 times, so a request nobody answers does not mail
+ * the admin every few minutes forever. Consoles quiet for offline_after go
+ * offline (the SMS alert rows of the agents' open offers).
  * *n counts what it did.
  */
 enum pl_err pl_chat_tick(struct pl_db *db, struct pl_arena *a,

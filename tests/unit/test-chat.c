@@ -12,6 +12,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -43,6 +44,7 @@ enum {
 	F_PRESENCE,
 	F_AGE_OFFER,
 	F_AGE_SEEN,
+	F_DUE_IN,
 	F__MAX
 };
 
@@ -101,8 +103,11 @@ static const char *const fstmts[F__MAX] = {
 	/* Time passes for one row only: the stack's own worker runs the same
 	 * timer on this database, so the clock is never skewed for all. */
 	[F_AGE_OFFER] =
-	    "UPDATE conversations SET offered_at = offered_at"
-	    " - INTERVAL 400 SECOND WHERE id = ?",
+	    "UPDATE conversations SET offer_due_at = UTC_TIMESTAMP(3)"
+	    " - INTERVAL 1 SECOND WHERE id = ?",
+	[F_DUE_IN] =
+	    "SELECT TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), offer_due_at)"
+	    " FROM conversations WHERE id = ?",
 	[F_AGE_SEEN] =
 	    "UPDATE presence SET seen_at = seen_at - INTERVAL 100 SECOND"
 	    " WHERE user_id = ?",
@@ -659,10 +664,13 @@ main(void)
 		T_OK(strstr(conv(id4), "round=1 ") != NULL, "not yet due");
 		ins(F_AGE_OFFER, PL_ARGS(PL_I64(id4)));
 		T_INT(pl_chat_tick(t.db, t.a, &cfg, time(NULL), &n), PL_OK,
-		    "the timer, 400 s after the offer");
+		    "the timer, once the round's wait has passed");
 		T_OK(strstr(conv(id4), "new agent=0 round=2 ") != NULL,
 		    "offered again");
 		T_INT(steps(id4, "reoffered", "timeout"), 1, "because of time");
+		T_OK(atoi(col(F_DUE_IN, id4, 0)) >
+		         2 * pl_chat_config().offer_timeout - 60,
+		    "the next round waits twice as long");
 		T_INT(events_like(PL_STREAM_TENANT, tenant, "request.timeout",
 		          pl_arena_printf(
 		              t.a, "\"conversation_id\":%lld", (long long)id4)),

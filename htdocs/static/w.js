@@ -105,6 +105,7 @@
 		var b = { name: v.name, email: v.email, phone: v.phone };
 		if (v.department_id) b.department_id = Number(v.department_id);
 		if (v.message) b.message = v.message;
+		if (v.client_id) b.client_id = v.client_id;
 		if (document.referrer && /^https?:/.test(document.referrer)) b.page_url = document.referrer.slice(0, 2000);
 		return b;
 	}
@@ -135,7 +136,10 @@
 		}
 		call('POST', '/conversations', body(v)).then(function (r) {
 			if (r.status === 201) {
-				conv = { id: r.json.data.conversation_id, token: r.json.data.token, cursor: r.json.data.cursor };
+				// who: what the visitor typed, so a message after the end
+				// can start the next request (4.1) without the form again.
+				conv = { id: r.json.data.conversation_id, token: r.json.data.token, cursor: r.json.data.cursor,
+					who: { name: v.name, email: v.email, phone: v.phone, department_id: v.department_id } };
 				save();
 				startChat(true);
 				return;
@@ -288,8 +292,14 @@
 	}
 	document.addEventListener('visibilitychange', read);
 
+	// Who the visitor was in the chat that ended: a message written after
+	// the end starts a new request as them (4.1).
+	var after = null;
+
 	function ended() {
-		$('pw-send-form').hidden = true;
+		after = conv && conv.who ? conv.who : null;
+		$('pw-send-form').hidden = !after;
+		if (after) $('pw-body').placeholder = 'Write to start a new chat';
 		$('pw-end').hidden = true;
 		$('pw-wait').hidden = true;
 		if (!document.querySelector('.pw-ended')) {
@@ -363,6 +373,7 @@
 	$('pw-send-form').addEventListener('submit', function (ev) {
 		ev.preventDefault();
 		var text = $('pw-body').value.trim();
+		if (text && !conv && after) { restart(text); return; }
 		if (!text || !conv) return;
 		var cid = rid();
 		var li = line('visitor', text);
@@ -389,7 +400,32 @@
 		if (!conv) return;
 		call('POST', '/conversations/' + conv.id + '/end').then(function () { ended(); $('pw-restart').focus(); });
 	});
+	// A message after the end: a new request with the same details.
+	function restart(text) {
+		var v = {};
+		Object.keys(after).forEach(function (k) { v[k] = after[k]; });
+		v.message = text;
+		v.client_id = rid();
+		call('POST', '/conversations', body(v)).then(function (r) {
+			if (r.status === 201) {
+				$('pw-body').value = '';
+				$('pw-body').placeholder = '';
+				$('pw-restart').hidden = true;
+				conv = { id: r.json.data.conversation_id, token: r.json.data.token, cursor: r.json.data.cursor, who: after };
+				after = null;
+				save();
+				startChat(false); // replays the new chat, its first message included
+				return;
+			}
+			$('pw-send-error').textContent = (r.json && r.json.error && r.json.error.message) || 'Not sent.';
+		}, function () {
+			$('pw-send-error').textContent = 'Not sent: no connection.';
+		});
+	}
+
 	function again() {
+		after = null;
+		$('pw-body').placeholder = '';
 		polling++;
 		$('pw-restart').hidden = true;
 		$('pw-step1').hidden = false;

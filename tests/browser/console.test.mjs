@@ -173,6 +173,18 @@ test('two agents and a visitor: live offer, first accept, messages, typing, Seen
 	await b.getByRole('link', { name: '← Back' }).click();
 	await b.locator('#cs-ongoing .cs-item').filter({ hasText: name }).waitFor();
 
+	// Bob resolves; the visitor's next message is a new request (4.1),
+	// offered to Ann as new, without the form again.
+	await b.locator('#cs-ongoing .cs-item').filter({ hasText: name }).click();
+	await b.locator('.cs-bar').getByRole('button', { name: 'Resolve' }).click();
+	await chat.locator('#pw-log').getByText('This chat has ended.').waitFor();
+	await chat.locator('#pw-body').fill('One more thing');
+	await chat.locator('#pw-body').press('Enter');
+	const again = a.locator('#cs-offers .cs-item').filter({ hasText: name });
+	await again.waitFor();
+	await again.getByText('One more thing').waitFor();
+	await chat.locator('.pw-msg.pw-visitor').filter({ hasText: 'One more thing' }).waitFor();
+
 	assert.deepEqual(a.errors, []);
 	assert.deepEqual(b.errors, []);
 });

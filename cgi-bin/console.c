@@ -65,74 +65,13 @@ main(int argc, char *argv[])
 
 /* --- JSON shapes ------------------------------------------------------ */
 
-/* A DATETIME(3) as ISO 8601 with its milliseconds ("...T14:05:09.123Z"),
- * so that console.js orders a chat's messages and timeline lines of the
- * same second as they happened (created_at keeps the house shape); NULL
- * when malformed. */
-static const char *
-precise(struct pl_arena *a, const char *dt)
-{
-	if (dt == NULL || strlen(dt) < 19 || dt[10] != ' ')
-		return NULL;
-	return pl_arena_printf(a, "%.10sT%.8s%.4sZ", dt, dt + 11,
-	    strlen(dt) >= 23 && dt[19] == '.' ? dt + 19 : ".000");
-}
-
-static struct json_object *
-chat_json(const struct pl_chat *c)
-{
-	struct json_object *o = json_object_new_object();
-
-	pl_json_set_i64(o, "id", c->id);
-	pl_json_set_i64(o, "widget_id", c->widget_id);
-	pl_json_set_str(o, "website", c->website);
-	pl_json_set_i64(o, "contact_id", c->contact_id);
-	pl_json_set_str(o, "name", c->name);
-	pl_json_set_str(o, "email", c->email);
-	pl_json_set_str(o, "phone", c->phone);
-	pl_json_set_str(o, "channel", c->channel);
-	pl_json_set_str(o, "status", c->status);
-	pl_json_set_str(o, "started_by", c->started_by);
-	pl_json_set_i64(o, "department_id", c->department_id);
-	pl_json_set_str(o, "department", c->department);
-	pl_json_set_i64(o, "agent_id", c->agent_id);
-	pl_json_set_str(o, "agent", c->agent);
-	pl_json_set_i64(o, "round", c->round);
-	pl_json_set_i64(o, "reject_count", c->reject_count);
-	pl_json_set_i64(o, "transfer_count", c->transfer_count);
-	pl_json_set_i64(o, "transferred_by", c->transferred_by);
-	pl_json_set_str(o, "transferred_by_name", c->transferred_by_name);
-	pl_json_set_str(o, "transfer_to", c->transfer_to);
-	pl_json_set_i64(o, "message_count", c->message_count);
-	pl_json_set_i64(o, "unread", c->unread);
-	pl_json_set_i64(o, "agent_read_id", c->agent_read_id);
-	pl_json_set_i64(o, "visitor_read_id", c->visitor_read_id);
-	pl_json_set_str(o, "first_message", c->first_message);
-	pl_json_set_str(o, "last_message", c->last_message);
-	pl_json_set_time(o, "created_at", c->created_at);
-	pl_json_set_time(o, "accepted_at", c->accepted_at);
-	pl_json_set_time(o, "ended_at", c->ended_at);
-	pl_json_set_bool(o, "offered", c->offered);
-	pl_json_set_bool(o, "can_reject", c->can_reject);
-	pl_json_set_bool(o, "holder", c->holder);
-	return o;
-}
-
+/* A message as the engine shapes it (pl_chat_msg_json), and for the page
+ * without script whether it is the caller's and its time. */
 static struct json_object *
 msg_json(const struct pl_req *rq, const struct pl_chat_msg *m)
 {
-	struct json_object *o = json_object_new_object();
+	struct json_object *o = pl_chat_msg_json(rq->arena, m);
 
-	pl_json_set_i64(o, "id", m->id);
-	pl_json_set_i64(o, "conversation_id", m->conversation_id);
-	pl_json_set_str(o, "sender", m->sender);
-	pl_json_set_i64(o, "user_id", m->user_id);
-	pl_json_set_str(o, "author", m->author);
-	pl_json_set_str(o, "body", m->body);
-	pl_json_set_str(o, "client_id", m->client_id);
-	pl_json_set_bool(o, "internal", m->internal);
-	pl_json_set_time(o, "created_at", m->created_at);
-	pl_json_set_str(o, "at", precise(rq->arena, m->created_at));
 	if (!rq->api) {
 		pl_json_set_bool(o, "mine",
 		    m->user_id != 0 && m->user_id == rq->who.user_id);
@@ -201,7 +140,7 @@ step_json(struct pl_req *rq, const struct pl_chat_step *s)
 	pl_json_set_str(o, "why", s->why);
 	pl_json_set_str(o, "label", step_label(rq->arena, s));
 	pl_json_set_time(o, "created_at", s->created_at);
-	pl_json_set_str(o, "at", precise(rq->arena, s->created_at));
+	pl_json_set_time_ms(o, "at", s->created_at);
 	return o;
 }
 
@@ -255,11 +194,11 @@ inbox_put(struct pl_req *rq, struct json_object *o)
 		return er;
 	a = json_object_new_array();
 	for (size_t i = 0; i < noffers; i++)
-		json_object_array_add(a, chat_json(&offers[i]));
+		json_object_array_add(a, pl_chat_json(&offers[i]));
 	json_object_object_add(o, "offers", a);
 	a = json_object_new_array();
 	for (size_t i = 0; i < nongoing; i++) {
-		json_object_array_add(a, chat_json(&ongoing[i]));
+		json_object_array_add(a, pl_chat_json(&ongoing[i]));
 		nunread +=
 		    ongoing[i].unread > 0 ? (size_t)ongoing[i].unread : 0;
 	}
@@ -356,7 +295,7 @@ chat_put(struct pl_req *rq, int64_t id, struct json_object *o)
 			pl_in_fail(rq, NULL, "No such conversation.");
 		return er;
 	}
-	json_object_object_add(o, "chat", chat_json(&c));
+	json_object_object_add(o, "chat", pl_chat_json(&c));
 	a = json_object_new_array();
 	for (size_t i = 0; i < nm; i++)
 		json_object_array_add(a, msg_json(rq, &m[i]));
@@ -520,7 +459,7 @@ move_done(struct pl_req *rq, struct pl_resp *rs, int64_t id, enum pl_err er,
 	}
 	ger = pl_chat_get(pl_req_db(rq), rq->arena, &rq->who, id, &c);
 	if (ger == PL_OK)
-		o = chat_json(&c);
+		o = pl_chat_json(&c);
 	else if (ger == PL_ENOTFOUND) {
 		o = json_object_new_object();
 		pl_json_set_i64(o, "id", id);
@@ -825,6 +764,7 @@ conv_start(struct pl_req *rq, struct pl_resp *rs)
 	if ((er = pl_chat_get(pl_req_db(rq), rq->arena, &rq->who, id, &c)) !=
 	    PL_OK)
 		return er;
-	pl_resp_created(rs, chat_json(&c), conv_href(rq, id), "Chat started.");
+	pl_resp_created(
+	    rs, pl_chat_json(&c), conv_href(rq, id), "Chat started.");
 	return PL_OK;
 }

@@ -40,6 +40,20 @@ pl_json_set_time(struct json_object *o, const char *k, const char *dt)
 }
 
 void
+pl_json_set_time_ms(struct json_object *o, const char *k, const char *dt)
+{
+	char iso[32];
+
+	if (dt == NULL || strlen(dt) < 19 || dt[10] != ' ') {
+		json_object_object_add(o, k, NULL);
+		return;
+	}
+	snprintf(iso, sizeof(iso), "%.10sT%.8s%.4sZ", dt, dt + 11,
+	    strlen(dt) >= 23 && dt[19] == '.' ? dt + 19 : ".000");
+	json_object_object_add(o, k, json_object_new_string(iso));
+}
+
+void
 pl_json_write(struct pl_buf *b, struct json_object *v)
 {
 	const char *s = json_object_to_json_string_ext(

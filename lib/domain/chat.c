@@ -537,9 +537,8 @@ chat_load(struct pl_db *db, struct pl_arena *a, int64_t id, struct pl_chat *c)
 	return PL_OK;
 }
 
-/* The chat as events and the API carry it. */
-static struct json_object *
-chat_obj(const struct pl_chat *c)
+struct json_object *
+pl_chat_json(const struct pl_chat *c)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -592,8 +591,8 @@ msg_from_row(const struct pl_row *r, struct pl_chat_msg *m)
 	m->created_at = pl_row_str(r, 8);
 }
 
-static const char *
-msg_json(struct pl_arena *a, const struct pl_chat_msg *m, bool staff_view)
+static struct json_object *
+msg_obj(struct pl_arena *a, const struct pl_chat_msg *m, bool staff_view)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -603,6 +602,7 @@ msg_json(struct pl_arena *a, const struct pl_chat_msg *m, bool staff_view)
 	pl_json_set_str(o, "body", m->body);
 	pl_json_set_str(o, "client_id", m->client_id);
 	pl_json_set_time(o, "created_at", m->created_at);
+	pl_json_set_time_ms(o, "at", m->created_at);
 	if (staff_view) {
 		pl_json_set_i64(o, "user_id", m->user_id);
 		pl_json_set_str(o, "author", m->author);
@@ -616,7 +616,19 @@ msg_json(struct pl_arena *a, const struct pl_chat_msg *m, bool staff_view)
 		             a, "%.*s", (int)(sp - m->author), m->author)
 		       : m->author);
 	}
-	return jtext(a, o);
+	return o;
+}
+
+struct json_object *
+pl_chat_msg_json(struct pl_arena *a, const struct pl_chat_msg *m)
+{
+	return msg_obj(a, m, true);
+}
+
+static const char *
+msg_json(struct pl_arena *a, const struct pl_chat_msg *m, bool staff_view)
+{
+	return jtext(a, msg_obj(a, m, staff_view));
 }
 
 /* --- rows that every transition writes -------------------------------------
@@ -764,7 +776,7 @@ offer_round(struct pl_db *db, struct pl_arena *a, struct pl_change *ch,
 		return er;
 	chat.offered = true;
 	chat.can_reject = can_reject;
-	o = chat_obj(&chat);
+	o = pl_chat_json(&chat);
 	data = jtext(a, o);
 	text = pl_arena_printf(a,
 	    "Parley: new chat request from %s on %s. Open your console to "
@@ -905,7 +917,7 @@ assigned(struct pl_db *db, struct pl_arena *a, struct pl_change *ch,
 		return er;
 	chat.holder = true;
 	return ev(db, a, ch, PL_STREAM_USER, holder, "chat.assigned",
-	    jtext(a, chat_obj(&chat)));
+	    jtext(a, pl_chat_json(&chat)));
 }
 
 /* --- reading ---------------------------------------------------------------

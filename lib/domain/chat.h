@@ -72,6 +72,7 @@
 
 struct pl_arena;
 struct pl_change;
+struct json_object;
 
 extern const struct pl_sqlset pl_chat_sql;
 
@@ -144,6 +145,14 @@ struct pl_chat_step {
 	const char *why;
 	const char *created_at;
 };
+
+/* The JSON shapes the events and the API share: a chat (every field of
+ * struct pl_chat) and a message as staff see it (with author, internal,
+ * and "at": created_at to the millisecond). New objects for the caller to
+ * put. */
+struct json_object *pl_chat_json(const struct pl_chat *c);
+struct json_object *pl_chat_msg_json(
+    struct pl_arena *a, const struct pl_chat_msg *m);
 
 /* Timers and limits, from the configuration (pl_chat_config). */
 struct pl_chat_config {

@@ -163,6 +163,7 @@ struct conn {
 	int          kind, idx; /* the owner's */
 	int64_t      t0;        /* when the request was handed over */
 	bool         retry;     /* resend on a closed connection */
+	uint32_t     src;       /* a loopback source address, 0: any */
 	int          tries;
 	struct conn *next_free; /* setup pool */
 };
@@ -205,6 +206,13 @@ conn_open(struct conn *c)
 	if (c->fd < 0)
 		die("socket (raise ulimit -n)");
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (c->src != 0) {
+		struct sockaddr_in sa = { .sin_family = AF_INET };
+
+		sa.sin_addr.s_addr = htonl(c->src);
+		if (bind(c->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+			die("bind to a loopback address");
+	}
 	if (connect(c->fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 &&
 	    errno != EINPROGRESS)
 		die("connect");
@@ -490,7 +498,8 @@ struct poll {
 	bool        parked;
 };
 
-static char         *wkey;
+static char        **wkeys; /* the widgets; chat i on i % nwkeys */
+static int           nwkeys;
 static int64_t       dept;
 static struct agent *agents, *idles;
 static int           nagents, nidles;
@@ -499,6 +508,10 @@ static int           nchats;
 static struct poll  *polls;
 static int           npolls;
 
+/* Chat i's visitor: 127.1.x.y, its own address (per-address limits and
+ * their rows, as real visitors). */
+#define LOOP_SRC(i) ((127u << 24 | 1u << 16) + 2u + (uint32_t)(i))
+static bool       addrs;
 static bool       measuring, stop_sending;
 static int64_t    t_first, t_last_answer, t_last_delivery;
 static long       delivered, duplicated, misplaced, foreign, echoes;
@@ -519,9 +532,11 @@ read_setup(const char *file)
 	if (f == NULL)
 		die("cannot open the setup file");
 	while (fgets(line, sizeof(line), f) != NULL) {
-		if (sscanf(line, "key %3999s", val) == 1)
-			wkey = xstrdup(val);
-		else if (sscanf(line, "dept %lld", &id) == 1)
+		if (sscanf(line, "key %3999s", val) == 1) {
+			wkeys = xrealloc(
+			    wkeys, (size_t)(nwkeys + 1) * sizeof(*wkeys));
+			wkeys[nwkeys++] = xstrdup(val);
+		} else if (sscanf(line, "dept %lld", &id) == 1)
 			dept = id;
 		else if (sscanf(line, "%15s %lld %3999s", kind, &id, val) ==
 		         3) {
@@ -540,7 +555,7 @@ read_setup(const char *file)
 		}
 	}
 	fclose(f);
-	if (wkey == NULL || dept == 0 || nagents < 2)
+	if (nwkeys == 0 || dept == 0 || nagents < 2)
 		die("the setup file needs key, dept and two agents or more");
 }
 
@@ -602,7 +617,8 @@ start_one(struct conn *c, int i, done_fn *fn)
 {
 	char path[512], body[512];
 
-	snprintf(path, sizeof(path), "/api/w/%s/conversations", wkey);
+	snprintf(
+	    path, sizeof(path), "/api/w/%s/conversations", wkeys[i % nwkeys]);
 	snprintf(body, sizeof(body),
 	    "{\"name\":\"Bench Chat %d\",\"email\":\"bench-chat-%d-%lld@"
 	    "bench.parley.local\",\"department_id\":%lld}",
@@ -745,8 +761,9 @@ poll_again(struct poll *p)
 		struct chat *ch = &chats[p->who];
 
 		snprintf(path, sizeof(path),
-		    "/api/w/%s/conversations/%lld/events%s%s", wkey,
-		    (long long)ch->id, p->cursor ? "?cursor=" : "", enc);
+		    "/api/w/%s/conversations/%lld/events%s%s",
+		    wkeys[p->who % nwkeys], (long long)ch->id,
+		    p->cursor ? "?cursor=" : "", enc);
 		conn_start(&p->c,
 		    req_build(
 		        "GET", path, "X-Parley-Visitor: ", ch->token, NULL),
@@ -783,6 +800,8 @@ setup_polls(int total, bool visitor_polls)
 		struct poll *p = &polls[i];
 
 		p->c.fd = -1;
+		if (addrs && i >= nagents && i < nagents + nv)
+			p->c.src = LOOP_SRC(i - nagents);
 		p->c.idx = i;
 		if (i < nagents) {
 			p->kind = K_AGENT_POLL;
@@ -821,6 +840,129 @@ setup_polls(int total, bool visitor_polls)
 	    npolls, nagents, nv, ni, nidles, (double)(now_ns() - t) / 1e9,
 	    poll_err);
 	(void)was;
+}
+
+/* --- CPU of the stack's processes -------------------------------------- */
+
+struct watch {
+	char   name[32];
+	int    pid[16];
+	int    n;
+	double t0;
+};
+static struct watch watches[16];
+static int          nwatches;
+static double       sys_busy0, sys_all0;
+
+/* "name:pid,pid;name:pid..." */
+static void
+watch_parse(const char *spec)
+{
+	char *s = xstrdup(spec), *save = NULL;
+
+	for (char *w = strtok_r(s, ";", &save); w && nwatches < 16;
+	     w = strtok_r(NULL, ";", &save)) {
+		char         *colon = strchr(w, ':'), *save2 = NULL;
+		struct watch *x = &watches[nwatches];
+
+		if (colon == NULL)
+			continue;
+		*colon = '\0';
+		snprintf(x->name, sizeof(x->name), "%s", w);
+		for (char *p = strtok_r(colon + 1, ",", &save2); p && x->n < 16;
+		     p = strtok_r(NULL, ",", &save2))
+			if (atoi(p) > 0)
+				x->pid[x->n++] = atoi(p);
+		nwatches++;
+	}
+	free(s);
+}
+
+/* CPU seconds of a process (all its threads). */
+static double
+proc_cpu(int pid)
+{
+	char               path[64], buf[2048], *p;
+	FILE              *f;
+	unsigned long long ut = 0, st = 0;
+	size_t             n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL)
+		return 0;
+	/* after ")": state ppid pgrp session tty tpgid flags minflt cminflt
+	 * majflt cmajflt utime stime */
+	if (sscanf(p + 2,
+	        "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
+	        &st) != 2)
+		return 0;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* The machine's busy and total jiffies. */
+static void
+sys_cpu(double *busy, double *all)
+{
+	unsigned long long v[8] = { 0 };
+	FILE              *f = fopen("/proc/stat", "r");
+
+	*busy = *all = 0;
+	if (f == NULL)
+		return;
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+	        &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8) {
+		for (int i = 0; i < 8; i++)
+			*all += (double)v[i];
+		*busy = *all - (double)v[3] - (double)v[4];
+	}
+	fclose(f);
+}
+
+static void
+watch_start(void)
+{
+	for (int w = 0; w < nwatches; w++) {
+		watches[w].t0 = 0;
+		for (int i = 0; i < watches[w].n; i++)
+			watches[w].t0 += proc_cpu(watches[w].pid[i]);
+	}
+	sys_cpu(&sys_busy0, &sys_all0);
+}
+
+/* CPU of each watched process since watch_start, of this client, of the
+ * machine, and of everything else on it. */
+static void
+watch_print(double secs, double self)
+{
+	double busy, all, sum = 0;
+	long   ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	sys_cpu(&busy, &all);
+	printf("  CPU over those %.1f s, %% of one core:", secs);
+	for (int w = 0; w < nwatches; w++) {
+		double t = -watches[w].t0;
+
+		for (int i = 0; i < watches[w].n; i++)
+			t += proc_cpu(watches[w].pid[i]);
+		sum += t;
+		printf(" %s %.0f,", watches[w].name, 100.0 * t / secs);
+	}
+	printf(" this client %.0f\n", 100.0 * self / secs);
+	if (all > sys_all0) {
+		double mach =
+		    (double)ncpu * (busy - sys_busy0) / (all - sys_all0);
+
+		printf(
+		    "  the machine (%ld cores) was busy %.0f of %ld00 %%, of "
+		    "which %.0f outside this stack and client\n",
+		    ncpu, 100.0 * mach, ncpu,
+		    100.0 * mach - 100.0 * (sum + self) / secs);
+	}
 }
 
 /* --- sends ----------------------------------------------------------------
@@ -876,7 +1018,7 @@ send_one(int i)
 	ch->got[seq] = 0;
 	ch->ok[seq] = 0;
 	snprintf(path, sizeof(path), "/api/w/%s/conversations/%lld/messages",
-	    wkey, (long long)ch->id);
+	    wkeys[i % nwkeys], (long long)ch->id);
 	snprintf(body, sizeof(body),
 	    "{\"client_id\":\"c%dx%d\",\"body\":\"A message of an ordinary "
 	    "length from the chat bench.\"}",
@@ -901,9 +1043,12 @@ run_sends(int secs)
 	idle_q = xrealloc(NULL, (size_t)nchats * sizeof(*idle_q));
 	for (int i = 0; i < nchats; i++) {
 		chats[i].send.fd = -1;
+		if (addrs)
+			chats[i].send.src = LOOP_SRC(i);
 		q_push(i);
 	}
 	getrusage(RUSAGE_SELF, &ru0);
+	watch_start();
 	measuring = true;
 	t0 = t_first = now_ns();
 	end = t0 + (int64_t)secs * 1000000000;
@@ -974,8 +1119,7 @@ run_sends(int secs)
 	    "%ld; visitors' own echoes %ld; poll errors %ld, network "
 	    "errors %ld\n",
 	    lost, duplicated, misplaced, foreign, echoes, poll_err, neterrors);
-	printf("  this client's CPU: %.2f s (%.0f %% of one core)\n", cpu,
-	    100.0 * cpu / ((double)(now_ns() - t0) / 1e9));
+	watch_print((double)(now_ns() - t0) / 1e9, cpu);
 	(void)unanswered;
 	measuring = false;
 	return lost == 0 && duplicated == 0 && misplaced == 0;
@@ -1099,10 +1243,15 @@ main(int argc, char *argv[])
 			rate = atoll(v);
 		else if (strcmp(k, "--race") == 0)
 			race = atoi(v);
+		else if (strcmp(k, "--addrs") == 0)
+			addrs = atoi(v) != 0;
+		else if (strcmp(k, "--watch") == 0)
+			watch_parse(v);
 		else
 			die("usage: chat --port PORT --setup FILE [--chats N] "
 			    "[--polls N] [--visitor-polls 0|1] [--secs S] "
-			    "[--rate R] [--race N]");
+			    "[--rate R] [--race N] [--addrs 0|1] "
+			    "[--watch NAME:PID,..;..]");
 	}
 	if (setup == NULL || nchats < 1)
 		die("usage: chat --port PORT --setup FILE ...");

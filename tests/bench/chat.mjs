@@ -18,7 +18,11 @@
 // both are put back and the services restarted at the end.
 // Env: CHAT_CHATS (1000), CHAT_AGENTS (50), CHAT_IDLE (50), CHAT_POLLS
 // (5000), CHAT_VISITOR_POLLS (1), CHAT_SECS (10), CHAT_RATE (0: as fast as
-// answers come; else messages/s in all), CHAT_RACE (200), CHAT_THREADS.
+// answers come; else messages/s in all), CHAT_RACE (200), CHAT_THREADS,
+// CHAT_WIDGETS (1: every chat on one website; N: chat i on the i % N-th
+// website of the business, all served by the department), CHAT_ADDRS (1:
+// each visitor from its own loopback address, 127.1.x.y, as real visitors;
+// 0: all from 127.0.0.1).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +36,7 @@ const AGENTS = env('CHAT_AGENTS', 50);
 const IDLE = env('CHAT_IDLE', 50);
 const POLLS = env('CHAT_POLLS', 5000);
 const THREADS = env('CHAT_THREADS', POLLS + 1500);
+const WIDGETS = env('CHAT_WIDGETS', 1);
 const BUILD = process.env.PARLEY_BUILD_DIR || join(PARLEY_ROOT, 'build');
 const BIN = join(BUILD, 'tests/bench/chat');
 const LIMITS = join(PARLEY_VAR, 'env', 'PARLEY_VISITOR_LIMITS');
@@ -41,6 +46,24 @@ const SVCS = ['events', 'visitor'].map((n) => join(PARLEY_VAR, 'service', n));
 if (!existsSync(BIN)) {
 	console.error(`chat: ${BIN} is missing: make -C build first`);
 	process.exit(1);
+}
+
+/** The pids to watch, "name:pid,pid;...": mysqld, nginx's workers, the
+ * long-poll executables and the console. */
+function pids() {
+	const svPid = (n) => (execFileSync('sv', ['status', join(PARLEY_VAR, 'service', n)], { encoding: 'utf8' }).match(/\(pid (\d+)\)/) || [])[1];
+	const master = readFileSync(join(PARLEY_VAR, 'run', 'nginx.pid'), 'utf8').trim();
+	let workers = '';
+	try {
+		workers = execFileSync('pgrep', ['-P', master], { encoding: 'utf8' }).trim().split('\n').join(',');
+	} catch {
+		/* none */
+	}
+	return [
+		`mysqld:${readFileSync(join(PARLEY_VAR, 'run', 'mysqld.pid'), 'utf8').trim()}`,
+		`nginx:${workers}`,
+		...['visitor', 'events', 'console', 'worker'].map((n) => `${n}:${svPid(n) || 0}`),
+	].join(';');
 }
 
 function restart(svc) {
@@ -86,11 +109,26 @@ const t0 = Date.now();
 const admin = await signup();
 const w = await makeWidget({ admin, departments: ['Chat', 'Idle'] });
 const [chatDept, idleDept] = w.depts.map((d) => d.id);
+// More websites of the business served by the same department (chat i on
+// widget i % CHAT_WIDGETS), as makeWidget makes one.
+const keys = [w.key];
+for (let i = 1; i < WIDGETS; i++) {
+	const fd = new FormData();
+	fd.append('website_url', `https://shop${i}.example.com/`);
+	fd.append('time_zone', 'America/New_York');
+	fd.append('open_from', '00:00');
+	fd.append('open_to', '00:00');
+	for (const d of ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']) fd.append('days', d);
+	fd.append('department_ids', String(chatDept));
+	const r = await w.api.request('POST', '/api/widgets', { body: fd });
+	if (r.status !== 201) throw new Error(`widget: ${r.status} ${r.text}`);
+	keys.push(r.json.data.public_key);
+}
 const busy = await agents(w, chatDept, AGENTS, 'Chat');
 const idle = IDLE > 0 ? await agents(w, idleDept, IDLE, 'Idle') : [];
 writeFileSync(
 	SETUP,
-	[`key ${w.key}`, `dept ${chatDept}`, ...busy.map(([id, t]) => `agent ${id} ${t}`), ...idle.map(([id, t]) => `idle ${id} ${t}`)].join('\n') + '\n',
+	[...keys.map((k) => `key ${k}`), `dept ${chatDept}`, ...busy.map(([id, t]) => `agent ${id} ${t}`), ...idle.map(([id, t]) => `idle ${id} ${t}`)].join('\n') + '\n',
 	{ mode: 0o600 },
 );
 console.log(`chat bench: a business, ${AGENTS} + ${IDLE} agents signed in, in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -112,6 +150,7 @@ try {
 			'--chats', String(CHATS), '--polls', String(POLLS),
 			'--visitor-polls', String(env('CHAT_VISITOR_POLLS', 1)), '--secs', String(env('CHAT_SECS', 10)),
 			'--rate', String(env('CHAT_RATE', 0)), '--race', String(env('CHAT_RACE', 200)),
+			'--addrs', String(env('CHAT_ADDRS', 1)), '--watch', pids(),
 		],
 		{ stdio: 'inherit' },
 	);

@@ -923,9 +923,57 @@ sys_cpu(double *busy, double *all)
 	fclose(f);
 }
 
+/* MariaDB's counters (SHOW GLOBAL STATUS, through the mariadb client on
+ * --db-socket), for what each message costs it. */
+static const char       *dbsock;
+static const char *const dbvars[] = { "Questions", "Com_commit", "Com_select",
+	"Com_insert", "Com_update", "Innodb_os_log_fsyncs",
+	"Innodb_row_lock_waits", "Innodb_row_lock_time" };
+#define NDBVARS (sizeof(dbvars) / sizeof(dbvars[0]))
+static double db0[NDBVARS];
+
+static void
+db_status(double *v)
+{
+	char   cmd[1024], name[128], line[4096];
+	FILE  *f;
+	double x;
+
+	memset(v, 0, NDBVARS * sizeof(*v));
+	if (dbsock == NULL)
+		return;
+	snprintf(cmd, sizeof(cmd),
+	    "mariadb --no-defaults --socket='%s' -u root -N -B -e 'SHOW "
+	    "GLOBAL STATUS' 2>/dev/null",
+	    dbsock);
+	if ((f = popen(cmd, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "%127s %lf", name, &x) == 2)
+			for (size_t i = 0; i < NDBVARS; i++)
+				if (strcmp(name, dbvars[i]) == 0)
+					v[i] = x;
+	pclose(f);
+}
+
+static void
+db_print(long n)
+{
+	double v[NDBVARS];
+
+	if (dbsock == NULL || n <= 0)
+		return;
+	db_status(v);
+	printf("  MariaDB per message delivered:");
+	for (size_t i = 0; i < NDBVARS; i++)
+		printf(" %s %.2f%s", dbvars[i], (v[i] - db0[i]) / (double)n,
+		    i + 1 < NDBVARS ? "," : " ms\n");
+}
+
 static void
 watch_start(void)
 {
+	db_status(db0);
 	for (int w = 0; w < nwatches; w++) {
 		watches[w].t0 = 0;
 		for (int i = 0; i < watches[w].n; i++)
@@ -1120,6 +1168,7 @@ run_sends(int secs)
 	    "errors %ld\n",
 	    lost, duplicated, misplaced, foreign, echoes, poll_err, neterrors);
 	watch_print((double)(now_ns() - t0) / 1e9, cpu);
+	db_print(delivered);
 	(void)unanswered;
 	measuring = false;
 	return lost == 0 && duplicated == 0 && misplaced == 0;
@@ -1247,11 +1296,13 @@ main(int argc, char *argv[])
 			addrs = atoi(v) != 0;
 		else if (strcmp(k, "--watch") == 0)
 			watch_parse(v);
+		else if (strcmp(k, "--db-socket") == 0)
+			dbsock = v;
 		else
 			die("usage: chat --port PORT --setup FILE [--chats N] "
 			    "[--polls N] [--visitor-polls 0|1] [--secs S] "
 			    "[--rate R] [--race N] [--addrs 0|1] "
-			    "[--watch NAME:PID,..;..]");
+			    "[--watch NAME:PID,..;..] [--db-socket PATH]");
 	}
 	if (setup == NULL || nchats < 1)
 		die("usage: chat --port PORT --setup FILE ...");

@@ -27,7 +27,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { BASE_URL, PARLEY_ROOT, PARLEY_VAR, apiToken, rand, signup, sleep, sql, uniqueEmail } from '../e2e/helpers.mjs';
+import { BASE_URL, DB_SOCKET, PARLEY_ROOT, PARLEY_VAR, apiToken, rand, signup, sleep, sql, uniqueEmail } from '../e2e/helpers.mjs';
 import { makeWidget } from '../e2e/visitor-helpers.mjs';
 
 const env = (k, d) => Number(process.env[k] ?? d);
@@ -150,7 +150,7 @@ try {
 			'--chats', String(CHATS), '--polls', String(POLLS),
 			'--visitor-polls', String(env('CHAT_VISITOR_POLLS', 1)), '--secs', String(env('CHAT_SECS', 10)),
 			'--rate', String(env('CHAT_RATE', 0)), '--race', String(env('CHAT_RACE', 200)),
-			'--addrs', String(env('CHAT_ADDRS', 1)), '--watch', pids(),
+			'--addrs', String(env('CHAT_ADDRS', 1)), '--watch', pids(), '--db-socket', DB_SOCKET,
 		],
 		{ stdio: 'inherit' },
 	);

@@ -636,7 +636,7 @@ static void
 accepted_done(struct conn *c, int status, json_object *d)
 {
 	(void)d;
-	if (status == 503 && chats[c->idx].nsent++ < 20) {
+	if (status == 503 && chats[c->idx].nsent++ < 200) {
 		accept_retries++;
 		accept_one(c, c->idx);
 		return;

@@ -21,7 +21,11 @@
  *      each send's "message.new" is awaited on the holder's poll: latency
  *      from the send's start to the poll answer that carries it; then
  *      events lost (never arrived within 5 s of the last answer),
- *      duplicated, or on the wrong agent's stream;
+ *      duplicated, or on the wrong agent's stream (the visitors' own
+ *      echoes on their conversation polls are awaited and counted too);
+ *      and over those seconds the CPU of the --watch processes, this
+ *      client and the machine, and MariaDB's counters per message
+ *      (--db-socket);
  *   4. RACE requests offered to the department: all its agents POST accept
  *      at once on their own connections; the winner's and the losers'
  *      answer times, and exactly one 200 and AGENTS-1 409 per request.
@@ -512,6 +516,7 @@ static int           npolls;
  * their rows, as real visitors). */
 #define LOOP_SRC(i) ((127u << 24 | 1u << 16) + 2u + (uint32_t)(i))
 static bool       addrs;
+static bool       vpolls_on; /* visitors' polls: their echoes awaited */
 static bool       measuring, stop_sending;
 static int64_t    t_first, t_last_answer, t_last_delivery;
 static long       delivered, duplicated, misplaced, foreign, echoes;
@@ -784,8 +789,10 @@ poll_again(struct poll *p)
 static void
 setup_polls(int total, bool visitor_polls)
 {
-	int     nv = visitor_polls ? nchats : 0;
-	int     ni = total - nagents - nv;
+	int nv = visitor_polls ? nchats : 0;
+	int ni = total - nagents - nv;
+
+	vpolls_on = nv > 0;
 	int64_t t = now_ns();
 	long    was = inflight;
 
@@ -1133,7 +1140,9 @@ run_sends(int secs)
 		loop_once(10);
 	}
 	wait_end = now_ns() + 5000000000;
-	while (delivered + duplicated < send_ok && now_ns() < wait_end)
+	while ((delivered + duplicated < send_ok ||
+	           (vpolls_on && echoes < send_ok)) &&
+	       now_ns() < wait_end)
 		loop_once(10);
 	getrusage(RUSAGE_SELF, &ru1);
 	for (int i = 0; i < nchats; i++)

@@ -1,16 +1,54 @@
 /* change.c: begin, write, audit, commit or roll back, wake. */
 /* SPDX-License-Identifier: MIT */
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit.h"
 #include "arena.h"
 #include "change.h"
+#include "crypto.h"
 #include "events.h"
 #include "ident.h"
 #include "notify.h"
 #include "outbox.h"
 
-#define RETRIES 3 /* a deadlock retries the whole change */
+/* A deadlock (or a lock wait timeout) retries the whole change, after a
+ * short pause that grows and is jittered, so two changes that collided do
+ * not collide again in step. */
+#define RETRIES 5
+
+/* A stream key's order, then the order the events were added in. */
+static int
+ev_cmp(const void *x, const void *y)
+{
+	const struct pl_change_ev *const *p = x, *const *q = y;
+	int                               c = strcmp((*p)->skey, (*q)->skey);
+
+	if (c != 0)
+		return c;
+	return *p < *q ? -1 : *p > *q;
+}
+
+/* Write ch's events, by stream key (change.h says why). */
+static enum pl_err
+events_write(struct pl_db *db, struct pl_arena *a, struct pl_change *ch)
+{
+	const struct pl_change_ev **v;
+	enum pl_err                 er;
+
+	if (ch->nev == 0)
+		return PL_OK;
+	v = pl_arena_array(a, ch->nev, sizeof(*v));
+	for (size_t i = 0; i < ch->nev; i++)
+		v[i] = &ch->evs[i];
+	qsort(v, ch->nev, sizeof(*v), ev_cmp);
+	for (size_t i = 0; i < ch->nev; i++)
+		if ((er = pl_event_add(db, a, v[i]->skey, v[i]->name,
+		         v[i]->data, v[i]->seq)) != PL_OK)
+			return er;
+	return PL_OK;
+}
 
 enum pl_err
 pl_change_run(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
@@ -24,6 +62,8 @@ pl_change_run(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 		if ((er = pl_db_begin(db)) != PL_OK)
 			return er;
 		er = fn(db, a, who, arg, &ch);
+		if (er == PL_OK)
+			er = events_write(db, a, &ch);
 		if (er == PL_OK && ch.action != NULL) {
 			struct pl_actor by = { .user_id = ch.by_user };
 
@@ -38,6 +78,16 @@ pl_change_run(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 		pl_db_rollback(db);
 		if (!pl_db_retryable(db))
 			return er;
+		if (i + 1 < RETRIES) {
+			unsigned        r;
+			struct timespec ts;
+
+			pl_random(&r, sizeof(r));
+			ts.tv_sec = 0;
+			ts.tv_nsec =
+			    (long)((1u << i) * 1000000u + r % 2000000u);
+			nanosleep(&ts, NULL);
+		}
 	}
 	if (er != PL_OK)
 		return er;
@@ -56,10 +106,25 @@ enum pl_err
 pl_change_event(struct pl_db *db, struct pl_arena *a, struct pl_change *ch,
     const char *skey, const char *name, const char *data, uint64_t *seq)
 {
-	enum pl_err er = pl_event_add(db, a, skey, name, data, seq);
+	struct pl_change_ev *e;
 
-	if (er != PL_OK)
-		return er;
+	(void)db;
+	if (skey == NULL || name == NULL || data == NULL)
+		return PL_EINTERNAL;
+	if (ch->nev == ch->capev) {
+		size_t               cap = ch->capev ? 2 * ch->capev : 8;
+		struct pl_change_ev *v = pl_arena_array(a, cap, sizeof(*v));
+
+		if (ch->nev)
+			memcpy(v, ch->evs, ch->nev * sizeof(*v));
+		ch->evs = v;
+		ch->capev = cap;
+	}
+	e = &ch->evs[ch->nev++];
+	e->skey = pl_arena_strdup(a, skey);
+	e->name = pl_arena_strdup(a, name);
+	e->data = pl_arena_strdup(a, data);
+	e->seq = seq;
 	for (size_t i = 0; i < ch->nwake; i++)
 		if (strcmp(ch->wake[i], skey) == 0)
 			return PL_OK;

@@ -33,6 +33,14 @@ struct pl_change {
 	/* The streams whose pollers wake (pl_change_event adds them). */
 	const char **wake;
 	size_t       nwake, capwake;
+	/* The events, written just before the commit (pl_change_event). */
+	struct pl_change_ev *evs;
+	size_t               nev, capev;
+};
+
+struct pl_change_ev {
+	const char *skey, *name, *data;
+	uint64_t   *seq; /* where its sequence goes, or NULL */
 };
 
 /* The writes: inside the transaction; fill ch; return PL_OK to commit. */
@@ -50,6 +58,11 @@ enum pl_err pl_change_run(struct pl_db *db, struct pl_arena *a,
 /*
  * Inside fn: add an event to stream skey (events.h's pl_event_add; data
  * JSON text) and wake its pollers after the commit (once per stream).
+ * The events are written when fn has returned, just before the commit, in
+ * the order of their stream keys (a stream's own events in the order they
+ * were added): every change then takes the streams' row locks in one
+ * global order, so two changes that tell the same people never deadlock
+ * on them. *seq (if seq is not NULL) is set then, before the commit.
  */
 enum pl_err pl_change_event(struct pl_db *db, struct pl_arena *a,
     struct pl_change *ch, const char *skey, const char *name, const char *data,

@@ -2,9 +2,12 @@
  *
  * Scoping: a conversation is read by id and then its tenant compared with
  * the actor's (the super admin's is any); another tenant's is PL_ENOTFOUND.
- * Lock order in a write: the conversation row (FOR UPDATE), then offers,
- * then the widget row (its counters), then the streams (pl_event_add), the
- * same order as visit.c, so the two never deadlock each other. */
+ * Lock order in a write, the same as visit.c's, so that no two changes
+ * wait on each other in a circle: the conversation row (FOR UPDATE), then
+ * offers, then the widget row (its counters), then the tenant row (the
+ * foreign-key checks of the inserts: chat_steps, messages, offers); the
+ * streams last, in key order (pl_change_event writes them at the commit).
+ * A counter is therefore updated before the first insert. */
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 #include <stdlib.h>
@@ -1690,6 +1693,10 @@ msg_add(struct pl_db *db, struct pl_arena *a, struct pl_change *ch,
 	const char   *staff_json;
 	enum pl_err   er;
 
+	/* The widget row before the insert's foreign-key lock on the tenant
+	 * row (the lock order at the top of this file). */
+	if (!internal && (er = counter(db, K_WIDGET_MSG, c)) != PL_OK)
+		return er;
 	if ((er = pl_db_exec(db, &pl_chat_sql, K_MSG_INSERT,
 	         PL_ARGS(PL_I64(c->tenant_id), PL_I64(c->id), PL_I64(user),
 	             PL_STR(body),
@@ -1706,7 +1713,6 @@ msg_add(struct pl_db *db, struct pl_arena *a, struct pl_change *ch,
 		if ((er = pl_db_exec(db, &pl_chat_sql, K_MSG_COUNT,
 		         PL_ARGS(PL_I64(m->id), PL_I64(c->id)), NULL, NULL)) !=
 		        PL_OK ||
-		    (er = counter(db, K_WIDGET_MSG, c)) != PL_OK ||
 		    (er = ev(db, a, ch, PL_STREAM_CONV, c->id, "message.new",
 		         msg_json(a, m, false))) != PL_OK)
 			return er;
@@ -1922,6 +1928,12 @@ start_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 		return er2;
 	if ((er = pl_errs_check(o->fe)) != PL_OK)
 		return er;
+	/* The widget row before the insert's foreign-key locks (the order at
+	 * the top of this file). */
+	if ((er = pl_db_exec(db, &pl_chat_sql, K_ONGOING_UP,
+	         PL_ARGS(PL_I64(in->widget_id), PL_I64(who->tenant_id)), NULL,
+	         NULL)) != PL_OK)
+		return er;
 	if ((er = pl_db_exec(db, &pl_chat_sql, K_START,
 	         PL_ARGS(PL_I64(who->tenant_id), PL_I64(in->widget_id),
 	             PL_I64(in->contact_id), PL_I64(pl_row_i64(&dept, 0)),
@@ -1941,8 +1953,7 @@ start_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	             PL_STR("taken")),
 	         NULL, NULL)) != PL_OK ||
 	    (er = step(db, &c, "reinitiated", 1, who->user_id, 0, 0, "")) !=
-	        PL_OK ||
-	    (er = counter(db, K_ONGOING_UP, &c)) != PL_OK)
+	        PL_OK)
 		return er;
 	if (in->message != NULL && *in->message != '\0' &&
 	    (er = msg_add(db, a, ch, &c, who->user_id, NULL, in->message, false,

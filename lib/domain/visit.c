@@ -5,8 +5,9 @@
  * its tenant unblocked; everything after that binds the widget's own id
  * and tenant, never an id from input alone: a conversation is read by (id,
  * widget, tenant) and then its token hash compared. Lock order in a write:
- * the tenant row (the contact upsert), then the conversation, then the
- * widget row (its counters), then the streams (pl_event_add). */
+ * the conversation, then the widget row (its counters), then the tenant
+ * row (the contact upsert, and the foreign-key checks of every insert); the
+ * streams last, in key order, as every change writes its events (change.h). */
 /* SPDX-License-Identifier: MIT */
 #include <stdio.h>
 #include <string.h>
@@ -361,14 +362,25 @@ client_id_ok(const char *s)
  * it back, count it on the conversation (unless first) and the widget, and
  * add its event. */
 static enum pl_err
-msg_add(struct pl_db *db, struct pl_arena *a, const struct pl_visit_widget *w,
-    int64_t conv, const char *client_id, const char *body, bool first,
-    struct pl_visit_msg *m, uint64_t *seq)
+msg_add(struct pl_db *db, struct pl_arena *a, struct pl_change *ch,
+    const struct pl_visit_widget *w, int64_t conv, const char *client_id,
+    const char *body, bool first, struct pl_visit_msg *m, uint64_t *seq)
 {
 	uint64_t      id = 0;
 	struct pl_row row;
 	enum pl_err   er;
 
+	/* The counters first: the widget row before any insert's foreign-key
+	 * lock on the tenant row (the lock order at the top of this file). */
+	if (!first) {
+		if ((er = pl_db_exec(db, &pl_visit_sql, V_WIDGET_MSG,
+		         PL_ARGS(PL_I64(w->id), PL_I64(w->tenant_id)), NULL,
+		         NULL)) != PL_OK ||
+		    (er = pl_db_exec(db, &pl_visit_sql, V_CONV_MSG,
+		         PL_ARGS(PL_I64(conv), PL_I64(w->tenant_id)), NULL,
+		         NULL)) != PL_OK)
+			return er;
+	}
 	if ((er = pl_db_exec(db, &pl_visit_sql, V_MSG_INSERT,
 	         PL_ARGS(PL_I64(w->tenant_id), PL_I64(conv), PL_STR(body),
 	             *client_id ? PL_STR(client_id) : PL_NULLV),
@@ -378,16 +390,7 @@ msg_add(struct pl_db *db, struct pl_arena *a, const struct pl_visit_widget *w,
 	         PL_ARGS(PL_I64(conv), PL_I64((int64_t)id)), &row)) != PL_OK)
 		return er == PL_ENOTFOUND ? PL_EINTERNAL : er;
 	msg_from_row(a, &row, m);
-	if (!first) {
-		if ((er = pl_db_exec(db, &pl_visit_sql, V_CONV_MSG,
-		         PL_ARGS(PL_I64(conv), PL_I64(w->tenant_id)), NULL,
-		         NULL)) != PL_OK ||
-		    (er = pl_db_exec(db, &pl_visit_sql, V_WIDGET_MSG,
-		         PL_ARGS(PL_I64(w->id), PL_I64(w->tenant_id)), NULL,
-		         NULL)) != PL_OK)
-			return er;
-	}
-	return pl_event_add(db, a, pl_stream(a, PL_STREAM_CONV, conv),
+	return pl_change_event(db, a, ch, pl_stream(a, PL_STREAM_CONV, conv),
 	    "message.new", msg_json(a, m), seq);
 }
 
@@ -450,6 +453,13 @@ start_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	/* Not audited (visit.h says why); ch carries the offers' events. */
 	s->id = 0;
 	s->seq = 0;
+	/* The widget row first, then the tenant's (the contact's upsert),
+	 * as every change that counts on a widget. */
+	if ((er = pl_db_exec(db, &pl_visit_sql, V_WIDGET_START,
+	         PL_ARGS(PL_I64(*s->body ? 1 : 0), PL_I64(w->id),
+	             PL_I64(w->tenant_id)),
+	         NULL, NULL)) != PL_OK)
+		return er;
 	if ((er = pl_contact_upsert(db, a, who, w->tenant_id, s->f, 0, &contact,
 	         &created, &assoc)) != PL_OK ||
 	    (er = pl_contact_connected(db, w->tenant_id, contact)) != PL_OK)
@@ -465,17 +475,15 @@ start_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	if (er != PL_OK)
 		return er;
 	s->id = (int64_t)id;
-	if (*s->body != '\0' && (er = msg_add(db, a, w, s->id, s->in->client_id,
-	                             s->body, true, &m, &s->seq)) != PL_OK)
+	if (*s->body != '\0' &&
+	    (er = msg_add(db, a, ch, w, s->id, s->in->client_id, s->body, true,
+	         &m, &s->seq)) != PL_OK)
 		return er;
-	if ((er = pl_db_exec(db, &pl_visit_sql, V_WIDGET_START,
-	         PL_ARGS(PL_I64(*s->body ? 1 : 0), PL_I64(w->id),
-	             PL_I64(w->tenant_id)),
-	         NULL, NULL)) != PL_OK ||
-	    (er = pl_chat_offer_first(db, a, ch, s->id)) != PL_OK)
+	if ((er = pl_chat_offer_first(db, a, ch, s->id)) != PL_OK)
 		return er;
-	return pl_event_add(db, a, pl_stream(a, PL_STREAM_TENANT, w->tenant_id),
-	    "request.new", request_json(a, s), NULL);
+	return pl_change_event(db, a, ch,
+	    pl_stream(a, PL_STREAM_TENANT, w->tenant_id), "request.new",
+	    request_json(a, s), NULL);
 }
 
 /* The department asked for: one of w's active ones; 0 takes the only one,
@@ -657,8 +665,8 @@ send_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 		pl_errs_add(s->fe, NULL, "This chat has ended.");
 		return PL_ECONFLICT;
 	}
-	if ((er = msg_add(db, a, s->w, c.id, s->client_id, s->body, false, s->m,
-	         NULL)) != PL_OK ||
+	if ((er = msg_add(db, a, ch, s->w, c.id, s->client_id, s->body, false,
+	         s->m, NULL)) != PL_OK ||
 	    (er = pl_chat_visitor_message(
 	         db, a, ch, c.id, msg_json(a, s->m))) != PL_OK)
 		return er;
@@ -744,11 +752,12 @@ end_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	pl_json_write(&b, o);
 	json_object_put(o);
 	data = pl_buf_cstr(&b);
-	if ((er = pl_event_add(db, a, pl_stream(a, PL_STREAM_CONV, e->id),
-	         "chat.ended", data, NULL)) != PL_OK)
+	if ((er = pl_change_event(db, a, ch,
+	         pl_stream(a, PL_STREAM_CONV, e->id), "chat.ended", data,
+	         NULL)) != PL_OK)
 		return er;
 	if (e->withdrawn &&
-	    (er = pl_event_add(db, a,
+	    (er = pl_change_event(db, a, ch,
 	         pl_stream(a, PL_STREAM_TENANT, e->w->tenant_id),
 	         "request.closed", data, NULL)) != PL_OK)
 		return er;

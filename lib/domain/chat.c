@@ -80,6 +80,7 @@ enum {
 	K_QUIET_OFFERS,
 	K_DUE_LOCK,
 	K_TIMED_OUT,
+	K_WIDGET_LOCK,
 	K__MAX
 };
 
@@ -359,6 +360,8 @@ static const char *const stmts[K__MAX] = {
 	[K_DUE_LOCK] =
 	    "SELECT 1 FROM conversations WHERE id = ? AND status = 'new'"
 	    " AND offer_due_at < FROM_UNIXTIME(?) FOR UPDATE",
+	[K_WIDGET_LOCK] =
+	    "SELECT id FROM widgets WHERE id = ? AND tenant_id = ? FOR UPDATE",
 	[K_TIMED_OUT] =
 	    "UPDATE conversations SET timeouts = timeouts + 1 WHERE id = ?",
 };
@@ -472,6 +475,24 @@ conv_lock(struct pl_db *db, struct pl_arena *a, int64_t tenant, int64_t id,
 	c->channel = pl_row_str(&row, 13);
 	c->timeouts = (int)pl_row_i64(&row, 14);
 	return PL_OK;
+}
+
+/* Lock conversation id, then its widget's row: a transition that moves
+ * the widget's counters takes that row before it touches offers (whose
+ * range locks a visitor's start, holding the widget row, would wait on),
+ * so the changes of one widget queue on its row instead of deadlocking. */
+static enum pl_err
+conv_lock_w(struct pl_db *db, struct pl_arena *a, int64_t tenant, int64_t id,
+    struct conv *c)
+{
+	struct pl_row row;
+	enum pl_err   er;
+
+	if ((er = conv_lock(db, a, tenant, id, c)) != PL_OK)
+		return er;
+	er = pl_db_one(db, a, &pl_chat_sql, K_WIDGET_LOCK,
+	    PL_ARGS(PL_I64(c->widget_id), PL_I64(c->tenant_id)), &row);
+	return er == PL_ENOTFOUND ? PL_EINTERNAL : er;
 }
 
 /* The tenant an actor acts in: 0 (any) for the super admin. */
@@ -1144,7 +1165,7 @@ accept_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	bool           cr;
 	enum pl_err    er;
 
-	if ((er = conv_lock(db, a, scope(who), o->id, &c)) != PL_OK)
+	if ((er = conv_lock_w(db, a, scope(who), o->id, &c)) != PL_OK)
 		return er;
 	er = my_offer(db, a, c.id, c.round, who->user_id, &state, &cr);
 	if (er == PL_ENOTFOUND)
@@ -1251,7 +1272,7 @@ reject_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	bool           cr;
 	enum pl_err    er;
 
-	if ((er = conv_lock(db, a, scope(who), o->id, &c)) != PL_OK)
+	if ((er = conv_lock_w(db, a, scope(who), o->id, &c)) != PL_OK)
 		return er;
 	if (holds(who, &c) && is(c.started_by, "agent")) {
 		/* A re-initiated chat handed back: new for its departments. */
@@ -1336,7 +1357,7 @@ transfer_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	size_t              others = 0;
 	enum pl_err         er;
 
-	if ((er = conv_lock(db, a, scope(who), o->id, &c)) != PL_OK)
+	if ((er = conv_lock_w(db, a, scope(who), o->id, &c)) != PL_OK)
 		return er;
 	holder = holds(who, &c);
 	if (!holder && is(c.status, "new")) {
@@ -1459,7 +1480,7 @@ resolve_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	struct json_object *j;
 	enum pl_err         er;
 
-	if ((er = conv_lock(db, a, scope(who), o->id, &c)) != PL_OK)
+	if ((er = conv_lock_w(db, a, scope(who), o->id, &c)) != PL_OK)
 		return er;
 	if (!holds(who, &c))
 		return refuse(db, a, who, &c, o->fe,
@@ -1538,7 +1559,7 @@ reassign_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	bool                dept_ok, target_ok;
 	enum pl_err         er;
 
-	if ((er = conv_lock(db, a, scope(who), o->id, &c)) != PL_OK)
+	if ((er = conv_lock_w(db, a, scope(who), o->id, &c)) != PL_OK)
 		return er;
 	if ((er = manages(db, a, who, &c, o->to_agent, &dept_ok, &target_ok)) !=
 	    PL_OK)
@@ -1619,7 +1640,7 @@ close_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	bool                dept_ok, target_ok;
 	enum pl_err         er;
 
-	if ((er = conv_lock(db, a, scope(who), o->id, &c)) != PL_OK)
+	if ((er = conv_lock_w(db, a, scope(who), o->id, &c)) != PL_OK)
 		return er;
 	if ((er = manages(db, a, who, &c, 0, &dept_ok, &target_ok)) != PL_OK)
 		return er;
@@ -2130,7 +2151,7 @@ due_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	    PL_ARGS(PL_I64(o->id), PL_I64(o->now)), &row);
 	if (er != PL_OK)
 		return er == PL_ENOTFOUND ? PL_OK : er; /* taken meanwhile */
-	if ((er = conv_lock(db, a, 0, o->id, &c)) != PL_OK ||
+	if ((er = conv_lock_w(db, a, 0, o->id, &c)) != PL_OK ||
 	    (er = pl_db_exec(db, &pl_chat_sql, K_TIMED_OUT,
 	         PL_ARGS(PL_I64(c.id)), NULL, NULL)) != PL_OK)
 		return er;

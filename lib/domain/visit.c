@@ -733,15 +733,16 @@ end_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	    e->c->ended)
 		return er;
 	e->withdrawn = strcmp(e->c->status, "new") == 0;
+	/* The widget row before the offers (the lock order above). */
+	if (e->withdrawn &&
+	    (er = pl_db_exec(db, &pl_visit_sql, V_WIDGET_UNWAIT,
+	         PL_ARGS(PL_I64(e->w->id), PL_I64(e->w->tenant_id)), NULL,
+	         NULL)) != PL_OK)
+		return er;
 	if ((er = pl_chat_visitor_ended(db, a, ch, e->id)) != PL_OK)
 		return er;
 	if ((er = pl_db_exec(db, &pl_visit_sql, V_CONV_END,
 	         PL_ARGS(PL_I64(e->id), PL_I64(e->w->tenant_id)), NULL,
-	         NULL)) != PL_OK)
-		return er;
-	if (e->withdrawn &&
-	    (er = pl_db_exec(db, &pl_visit_sql, V_WIDGET_UNWAIT,
-	         PL_ARGS(PL_I64(e->w->id), PL_I64(e->w->tenant_id)), NULL,
 	         NULL)) != PL_OK)
 		return er;
 	o = json_object_new_object();

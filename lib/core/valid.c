@@ -296,3 +296,16 @@ pl_valid_text(const char *s, size_t max, int multiline)
 		return "The text is too long";
 	return NULL;
 }
+
+const char *
+pl_valid_client_id(const char *s)
+{
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	if (n == 0 || n > 64 ||
+	    strspn(s,
+	        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	        "0123456789_-") != n)
+		return "client_id is 1 to 64 letters, digits, - or _.";
+	return NULL;
+}

@@ -52,6 +52,9 @@ const char *pl_valid_password(const char *s);
  * (if multiline) \n \r \t. Empty is allowed (required-ness is checked by the
  * caller). */
 const char *pl_valid_text(const char *s, size_t max, int multiline);
+/* A client's id for a message (so a retry is recognised): 1 to 64 of
+ * A-Z a-z 0-9 _ -. NULL when good, else the message for the field. */
+const char *pl_valid_client_id(const char *s);
 
 /* Number of code points in valid UTF-8 s. */
 size_t pl_utf8_len(const char *s);

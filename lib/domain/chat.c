@@ -1689,19 +1689,6 @@ pl_chat_close(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 /* --- messages --------------------------------------------------------------
  */
 
-/* A client message id: 1..64 of A-Z a-z 0-9 _ -. */
-static bool
-client_id_ok(const char *s)
-{
-	size_t n = s != NULL ? strlen(s) : 0;
-
-	if (n == 0 || n > 64)
-		return false;
-	return strspn(s,
-	           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	           "0123456789_-") == n;
-}
-
 /* Store an agent's message or note in c (locked) and carry it: to the
  * visitor (a message) and to the holder's and the author's consoles. */
 static enum pl_err
@@ -1808,9 +1795,8 @@ pl_chat_send(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	*created = false;
 	if (!staff(who))
 		return PL_ENOTFOUND;
-	if (!client_id_ok(client_id))
-		pl_errs_add(fe, "client_id",
-		    "client_id is 1 to 64 letters, digits, - or _.");
+	if (pl_valid_client_id(client_id) != NULL)
+		pl_errs_add(fe, "client_id", pl_valid_client_id(client_id));
 	if (body == NULL || body[strspn(body, " \t\r\n")] == '\0')
 		pl_errs_add(fe, "body",
 		    internal ? "Write a note." : "Write a message.");

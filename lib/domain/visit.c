@@ -345,19 +345,6 @@ msg_json(struct pl_arena *a, const struct pl_visit_msg *m)
 /* --- the writes ------------------------------------------------------------
  */
 
-/* A client message id: 1..64 of A-Z a-z 0-9 _ -. */
-static bool
-client_id_ok(const char *s)
-{
-	size_t n = s != NULL ? strlen(s) : 0;
-
-	if (n == 0 || n > PL_VISIT_CLIENT_MAX)
-		return false;
-	return strspn(s,
-	           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	           "0123456789_-") == n;
-}
-
 /* Insert the visitor's message (the conversation is locked or new), read
  * it back, count it on the conversation (unless first) and the widget, and
  * add its event. */
@@ -542,9 +529,8 @@ pl_visit_start(struct pl_db *db, struct pl_arena *a,
 	else if (message && *body == '\0')
 		pl_errs_add(fe, "message", "Write your message.");
 	if (*body != '\0' && *inx.client_id != '\0' &&
-	    !client_id_ok(inx.client_id))
-		pl_errs_add(fe, "client_id",
-		    "client_id is 1 to 64 letters, digits, - or _.");
+	    pl_valid_client_id(inx.client_id) != NULL)
+		pl_errs_add(fe, "client_id", pl_valid_client_id(inx.client_id));
 	if (*inx.page_url != '\0' && pl_valid_website(inx.page_url) != NULL)
 		pl_errs_add(fe, "page_url", "page_url is not a web address.");
 	if ((er = pl_errs_check(fe)) != PL_OK)
@@ -691,9 +677,8 @@ pl_visit_send(struct pl_db *db, struct pl_arena *a,
 	if ((er = rate_check(db, a, w, false, lim->send_addr, lim->send_widget,
 	         addr, now, fe)) != PL_OK)
 		return er;
-	if (!client_id_ok(client_id))
-		pl_errs_add(fe, "client_id",
-		    "client_id is 1 to 64 letters, digits, - or _.");
+	if (pl_valid_client_id(client_id) != NULL)
+		pl_errs_add(fe, "client_id", pl_valid_client_id(client_id));
 	if (body == NULL || *body == '\0')
 		pl_errs_add(fe, "body", "Write a message.");
 	else if ((why = pl_valid_text(body, PL_VISIT_BODY_MAX, 1)) != NULL)

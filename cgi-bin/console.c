@@ -386,13 +386,23 @@ page_fill(struct pl_req *rq, struct pl_resp *rs, int64_t id)
  * ongoing_count, unread_count, agents: [{id, name}], departments: [{id,
  * name}]}: the caller's open offers (oldest first) and the chats it holds
  * (latest first), the cursor of /api/events as of before they were read,
- * and where a chat may be transferred. Counts the caller as online.
+ * and where a chat may be transferred. Counts the caller as online. The
+ * super admin's page is a 303 to /chats (its API answer: 403).
  */
 static enum pl_err
 console_index(struct pl_req *rq, struct pl_resp *rs)
 {
 	enum pl_err er;
 
+	/* The platform's operator holds no chats: its way to read them is
+	 * the chat section (pick a business's agent), so the page sends it
+	 * there rather than refusing a link the sidebar shows. */
+	if (rq->who.role == PL_ROLE_SUPER && !rq->api) {
+		pl_resp_redirect(rs, "/chats",
+		    "The console is for a business's agents; pick an agent "
+		    "to read its chats.");
+		return PL_OK;
+	}
 	/* Opening the console counts as being online (events.c keeps it
 	 * so while the console polls); someone acting as the user does not. */
 	if (rq->who.real_user_id == 0 &&

@@ -131,6 +131,13 @@ home(struct pl_req *rq, struct pl_resp *rs)
 		const char  *href, *title, *text;
 		enum pl_role min;
 	} cards[] = {
+		{ "/console", "Console",
+		    "New requests, your chats, and the visitors on them.",
+		    PL_ROLE_AGENT },
+		{ "/log", "Message log",
+		    "Every request: new, rejected, transferred, accepted, "
+		    "resolved.",
+		    PL_ROLE_AGENT },
 		{ "/admins", "Admins",
 		    "The businesses on Parley: create, edit, block.",
 		    PL_ROLE_SUPER },

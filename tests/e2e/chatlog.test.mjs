@@ -246,6 +246,10 @@ test('the super admin: every tenant with the company, or one admin\'s', async ()
 	assertEnvelope(await superApi.get('/api/log?sort=name'), 400, { field: 'sort' });
 	assert.equal((await superApi.get(`/api/log?admin_id=${W.admin.id}&sort=name`)).status, 200);
 	const web = await signedIn(ADMIN_EMAIL, ADMIN_PASSWORD);
+	// The sidebar's Console leads the operator, who holds no chats, here.
+	const cons = await web.get('/console');
+	assert.equal(cons.status, 303);
+	assert.equal(cons.headers.get('location'), '/chats');
 	const page = await web.get('/log?tab=rejected');
 	assert.equal(page.status, 200);
 	assert.match(page.text, /<th scope="col">Company<\/th>/);

@@ -172,21 +172,15 @@ options_json(const struct pl_option *v, size_t n)
 static enum pl_err
 inbox_put(struct pl_req *rq, struct json_object *o)
 {
-	const char         *skeys[2];
+	const char         *skeys[PL_WHO_STREAMS];
 	struct pl_cursor    cur;
 	struct pl_chat     *offers, *ongoing;
 	struct json_object *a;
 	size_t              noffers, nongoing, nunread = 0, n = 0;
 	enum pl_err         er;
 
-	/* The streams of events.c: the user's own, and the tenant's for its
-	 * admin (the platform's for the super admin). */
-	skeys[n++] = pl_stream(rq->arena, PL_STREAM_USER, rq->who.user_id);
-	if (rq->who.role == PL_ROLE_SUPER)
-		skeys[n++] = pl_stream(rq->arena, PL_STREAM_PLATFORM, 0);
-	else if (rq->who.role == PL_ROLE_ADMIN)
-		skeys[n++] =
-		    pl_stream(rq->arena, PL_STREAM_TENANT, rq->who.tenant_id);
+	/* The streams /api/events follows for the caller. */
+	n = pl_streams_of(rq->arena, &rq->who, skeys);
 	pl_cursor_parse(rq->arena, "", skeys, n, &cur);
 	if ((er = pl_cursor_head(pl_req_db(rq), rq->arena, &cur)) != PL_OK ||
 	    (er = pl_chat_inbox(pl_req_db(rq), rq->arena, &rq->who, &offers,
@@ -386,8 +380,8 @@ page_fill(struct pl_req *rq, struct pl_resp *rs, int64_t id)
  * ongoing_count, unread_count, agents: [{id, name}], departments: [{id,
  * name}]}: the caller's open offers (oldest first) and the chats it holds
  * (latest first), the cursor of /api/events as of before they were read,
- * and where a chat may be transferred. Counts the caller as online. The
- * super admin's page is a 303 to /chats (its API answer: 403).
+ * and where a chat may be transferred. The super admin's page is a 303
+ * to /chats (its API answer: 403).
  */
 static enum pl_err
 console_index(struct pl_req *rq, struct pl_resp *rs)
@@ -403,11 +397,8 @@ console_index(struct pl_req *rq, struct pl_resp *rs)
 		    "to read its chats.");
 		return PL_OK;
 	}
-	/* Opening the console counts as being online (events.c keeps it
-	 * so while the console polls); someone acting as the user does not. */
-	if (rq->who.real_user_id == 0 &&
-	    (er = pl_chat_seen(pl_req_db(rq), rq->arena, &rq->who)) != PL_OK)
-		return er;
+	/* Presence is the console's poll's to record (events.c), at most
+	 * every 30 s: the page starts polling as soon as it loads. */
 	if (!rq->api)
 		return page_fill(rq, rs, 0);
 	if ((er = inbox_put(rq, pl_resp_obj(rs))) != PL_OK)

@@ -38,28 +38,6 @@ main(int argc, char *argv[])
 }
 
 /*
- * The streams a signed-in user follows: its own, and the tenant's for its
- * admin (the platform's for the super admin). Agents and supervisors hear
- * of a request only through their own stream, where the chat engine puts
- * the offers made to them (chat.h), so they never see one they were not
- * offered.
- */
-static size_t
-streams_of(struct pl_req *rq, const char **skeys)
-{
-	const struct pl_sess *s = rq->sess;
-	size_t                n = 0;
-
-	skeys[n++] = pl_stream(rq->arena, PL_STREAM_USER, s->user_id);
-	if (s->role == PL_ROLE_SUPER)
-		skeys[n++] = pl_stream(rq->arena, PL_STREAM_PLATFORM, 0);
-	else if (s->role == PL_ROLE_ADMIN)
-		skeys[n++] =
-		    pl_stream(rq->arena, PL_STREAM_TENANT, s->tenant_id);
-	return n;
-}
-
-/*
  * Presence: a console that polls is online. One write per user every
  * SEEN_EVERY seconds at most, per process (a small table of the last
  * write by user; a collision only costs an early write).
@@ -106,5 +84,6 @@ events_get(struct pl_req *rq, struct pl_resp *rs)
 	const char *skeys[PL_MAX_STREAMS];
 
 	seen(rq);
-	return pl_longpoll(rq, rs, skeys, streams_of(rq, skeys));
+	return pl_longpoll(
+	    rq, rs, skeys, pl_streams_of(rq->arena, &rq->who, skeys));
 }

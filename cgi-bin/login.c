@@ -81,16 +81,15 @@ next_path(const char *next)
 static enum pl_err
 waiting_put(struct pl_req *rq, struct json_object *data)
 {
-	const char         *skeys[2];
+	const char         *skeys[PL_WHO_STREAMS];
 	struct pl_cursor    c;
 	struct pl_request  *v;
 	struct json_object *w, *list;
 	size_t              n;
 	enum pl_err         er;
 
-	skeys[0] = pl_stream(rq->arena, PL_STREAM_USER, rq->who.user_id);
-	skeys[1] = pl_stream(rq->arena, PL_STREAM_TENANT, rq->who.tenant_id);
-	pl_cursor_parse(rq->arena, "", skeys, 2, &c);
+	pl_cursor_parse(rq->arena, "", skeys,
+	    pl_streams_of(rq->arena, &rq->who, skeys), &c);
 	if ((er = pl_cursor_head(pl_req_db(rq), rq->arena, &c)) != PL_OK ||
 	    (er = pl_request_waiting(pl_req_db(rq), rq->arena, &rq->who,
 	         PL_REQUEST_WAITING_MAX, &v, &n)) != PL_OK)

@@ -458,3 +458,17 @@ pl_stream(struct pl_arena *a, enum pl_stream_kind k, int64_t id)
 	return pl_arena_printf(
 	    a, "%s-%lld", stream_kinds[k].prefix, (long long)id);
 }
+
+size_t
+pl_streams_of(
+    struct pl_arena *a, const struct pl_actor *who, const char **skeys)
+{
+	size_t n = 0;
+
+	skeys[n++] = pl_stream(a, PL_STREAM_USER, who->user_id);
+	if (who->role == PL_ROLE_SUPER)
+		skeys[n++] = pl_stream(a, PL_STREAM_PLATFORM, 0);
+	else if (who->role == PL_ROLE_ADMIN)
+		skeys[n++] = pl_stream(a, PL_STREAM_TENANT, who->tenant_id);
+	return n;
+}

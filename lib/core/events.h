@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "actor.h"
 #include "db.h"
 #include "err.h"
 #include "pl_limits.h"
@@ -113,5 +114,15 @@ enum pl_stream_kind {
 };
 /* The stream's key ("user-12"), into the arena. */
 const char *pl_stream(struct pl_arena *a, enum pl_stream_kind k, int64_t id);
+/*
+ * The streams who follows, into skeys (room for PL_WHO_STREAMS): its own,
+ * and its tenant's for an admin (the platform's for the super admin).
+ * Agents and supervisors hear of a request only through their own stream,
+ * where the chat engine puts the offers made to them, so they never see one
+ * they were not offered. Returns how many.
+ */
+#define PL_WHO_STREAMS 2
+size_t pl_streams_of(
+    struct pl_arena *a, const struct pl_actor *who, const char **skeys);
 
 #endif

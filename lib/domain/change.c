@@ -121,9 +121,9 @@ pl_change_event(struct pl_db *db, struct pl_arena *a, struct pl_change *ch,
 		ch->capev = cap;
 	}
 	e = &ch->evs[ch->nev++];
-	e->skey = pl_arena_strdup(a, skey);
-	e->name = pl_arena_strdup(a, name);
-	e->data = pl_arena_strdup(a, data);
+	e->skey = skey;
+	e->name = name;
+	e->data = data;
 	e->seq = seq;
 	for (size_t i = 0; i < ch->nwake; i++)
 		if (strcmp(ch->wake[i], skey) == 0)

@@ -62,7 +62,8 @@ enum pl_err pl_change_run(struct pl_db *db, struct pl_arena *a,
  * the order of their stream keys (a stream's own events in the order they
  * were added): every change then takes the streams' row locks in one
  * global order, so two changes that tell the same people never deadlock
- * on them. *seq (if seq is not NULL) is set then, before the commit.
+ * on them. *seq (if seq is not NULL) is set then, before the commit. The
+ * strings are kept, not copied: the arena's or static, as every caller's.
  */
 enum pl_err pl_change_event(struct pl_db *db, struct pl_arena *a,
     struct pl_change *ch, const char *skey, const char *name, const char *data,

@@ -134,20 +134,9 @@ enum {
 static const char *const stmts[K__MAX] = {
 	[K_LOCK] = LOCK_COLS " FOR UPDATE",
 	[K_SHOW] = SHOW_SEL ", 0" SHOW_FROM " WHERE c.id = ?",
-	/* May this agent or supervisor see the conversation? It holds it (or
-	 * held it last), was offered it and has not lost it to another, made
-	 * one of its transfers, or supervises its department. */
-	[K_SEE] =
-	    "SELECT (c.agent_id = ?)"
-	    " OR EXISTS (SELECT 1 FROM offers o WHERE o.conversation_id ="
-	    " c.id AND o.user_id = ? AND o.state IN ('open', 'rejected'))"
-	    " OR EXISTS (SELECT 1 FROM chat_steps s WHERE"
-	    " s.conversation_id = c.id AND s.by_user_id = ?"
-	    " AND s.kind = 'transferred')"
-	    " OR EXISTS (SELECT 1 FROM department_agents da WHERE"
-	    " da.user_id = ? AND da.department_id = c.department_id"
-	    " AND da.supervisor = 1)"
-	    " FROM conversations c WHERE c.id = ? AND c.tenant_id = ?",
+	/* May this agent or supervisor see the conversation (chat.h)? */
+	[K_SEE] = "SELECT " PL_CHAT_SEES_SQL
+	          " FROM conversations c WHERE c.id = ? AND c.tenant_id = ?",
 	[K_MY_OFFER] =
 	    "SELECT state, can_reject FROM offers WHERE conversation_id = ?"
 	    " AND round = ? AND user_id = ?",
@@ -2048,19 +2037,16 @@ pl_chat_visitor_ended(
 
 enum pl_err
 pl_chat_visitor_message(struct pl_db *db, struct pl_arena *a,
-    struct pl_change *ch, int64_t id, const char *msg_json)
+    struct pl_change *ch, int64_t id, int64_t holder, const char *msg_json)
 {
-	struct conv c;
 	enum pl_err er;
 
-	if ((er = conv_lock(db, a, 0, id, &c)) != PL_OK)
-		return er;
-	if (!is(c.status, "ongoing") || c.agent == 0)
+	if (holder == 0)
 		return PL_OK;
-	if ((er = pl_db_exec(db, &pl_chat_sql, K_UNREAD_UP,
-	         PL_ARGS(PL_I64(c.id)), NULL, NULL)) != PL_OK)
+	if ((er = pl_db_exec(db, &pl_chat_sql, K_UNREAD_UP, PL_ARGS(PL_I64(id)),
+	         NULL, NULL)) != PL_OK)
 		return er;
-	return ev(db, a, ch, PL_STREAM_USER, c.agent, "message.new", msg_json);
+	return ev(db, a, ch, PL_STREAM_USER, holder, "message.new", msg_json);
 }
 
 static enum pl_err

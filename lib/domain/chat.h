@@ -76,6 +76,23 @@ struct json_object;
 
 extern const struct pl_sqlset pl_chat_sql;
 
+/*
+ * Who may see conversation "c" besides its tenant's admin and the super
+ * admin, as SQL: it holds it or held it last, was offered it and did not
+ * lose it to another, transferred it, or supervises its department; an
+ * agent a supervisor reassigned it away from loses it (004). The one rule
+ * wherever a conversation is read (this module, the message log, a
+ * contact's history). Binds the user's id four times.
+ */
+#define PL_CHAT_SEES_SQL                                                       \
+	"(c.agent_id = ? OR EXISTS (SELECT 1 FROM offers o"                    \
+	" WHERE o.conversation_id = c.id AND o.user_id = ?"                    \
+	" AND o.state IN ('open', 'rejected'))"                                \
+	" OR EXISTS (SELECT 1 FROM chat_steps s WHERE s.conversation_id ="     \
+	" c.id AND s.by_user_id = ? AND s.kind = 'transferred')"               \
+	" OR EXISTS (SELECT 1 FROM department_agents da WHERE da.user_id = ?"  \
+	" AND da.department_id = c.department_id AND da.supervisor = 1))"
+
 #define PL_CHAT_BODY_MAX  4000 /* characters of a message */
 #define PL_CHAT_INBOX_MAX 200  /* rows of each console list */
 #define PL_CHAT_PAGE_MAX  200  /* messages of one history read */
@@ -272,10 +289,12 @@ enum pl_err pl_chat_start(struct pl_db *db, struct pl_arena *a,
  */
 enum pl_err pl_chat_offer_first(
     struct pl_db *db, struct pl_arena *a, struct pl_change *ch, int64_t id);
-/* ... and carry a visitor's message (already stored, id msg_id) to the
- * holder: the unread count and the holder's event. */
+/* ... and carry a visitor's message (already stored, in the conversation
+ * the caller holds locked) to its holder, the agent holding it while it is
+ * ongoing (0: none, nothing to do): the unread count and the holder's
+ * event. */
 enum pl_err pl_chat_visitor_message(struct pl_db *db, struct pl_arena *a,
-    struct pl_change *ch, int64_t id, const char *msg_json);
+    struct pl_change *ch, int64_t id, int64_t holder, const char *msg_json);
 /* ... and the visitor ended the chat (before visit.c's update): the open
  * offers withdrawn (offer.gone), or the holder told (chat.ended). */
 enum pl_err pl_chat_visitor_ended(

@@ -19,6 +19,7 @@
 #include "admin.h"
 #include "arena.h"
 #include "buf.h"
+#include "chat.h"
 #include "chatlog.h"
 #include "list.h"
 
@@ -30,7 +31,6 @@ enum {
 	L_GET_ANY,
 	L_GET_TENANT,
 	L_GET_AGENT,
-	L_GET_SUPERVISOR,
 	L_MSGS,
 	L_STEPS,
 	L_TENANT,                     /* 4 per tab */
@@ -163,19 +163,6 @@ enum {
 #define F_ACCEPTED    "c.log_accepted = 1"
 #define F_RESOLVED    "c.status = 'resolved'"
 
-/* A conversation an agent may see, the chat engine's rule (chat.c's
- * K_SEE): it holds it or held it last, was offered it and did not lose it
- * to another, or transferred it; an agent a supervisor reassigned it away
- * from loses it (004). agent_id, then user_id three times. */
-#define SEES                                                                   \
-	"(c.agent_id = ? OR EXISTS (SELECT 1 FROM offers o"                    \
-	" WHERE o.conversation_id = c.id AND o.user_id = ?"                    \
-	" AND o.state IN ('open', 'rejected'))"                                \
-	" OR EXISTS (SELECT 1 FROM chat_steps s2"                              \
-	" WHERE s2.conversation_id = c.id AND ((s2.by_user_id = ?"             \
-	" AND s2.kind = 'transferred') OR (s2.to_user_id = ?"                  \
-	" AND s2.kind = 'reassigned' AND c.agent_id = s2.to_user_id))))"
-
 #define GET COLS " FROM conversations c" JOINS_LAST
 
 static const char *const stmts[L__MAX] = {
@@ -186,13 +173,9 @@ static const char *const stmts[L__MAX] = {
 	    "SELECT id, tenant_id FROM users WHERE id = ? AND is_agent = 1",
 	[L_GET_ANY] = GET " WHERE c.id = ?",
 	[L_GET_TENANT] = GET " WHERE c.tenant_id = ? AND c.id = ?",
-	[L_GET_AGENT] = GET " WHERE c.tenant_id = ? AND c.id = ? AND " SEES,
-	[L_GET_SUPERVISOR] = GET
-	" WHERE c.tenant_id = ? AND c.id = ?"
-	" AND (" SEES
-	" OR c.department_id IN (SELECT department_id"
-	" FROM department_agents WHERE user_id = ?"
-	" AND tenant_id = ? AND supervisor = 1))",
+	/* An agent's or a supervisor's: the chat engine's rule (chat.h). */
+	[L_GET_AGENT] =
+	    GET " WHERE c.tenant_id = ? AND c.id = ? AND " PL_CHAT_SEES_SQL,
 	[L_MSGS] =
 	    "SELECT m.id, m.sender, m.sender_user_id,"
 	    " CASE m.sender WHEN 'visitor' THEN c.visitor_name"
@@ -496,15 +479,10 @@ pl_chatlog_get(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 
 	switch (scope_of(who)) {
 	case S_AGENT:
+	case S_SUPERVISOR:
 		er = pl_db_one(db, a, &pl_chatlog_sql, L_GET_AGENT,
 		    PL_ARGS(PL_I64(t), PL_I64(id), PL_I64(u), PL_I64(u),
 		        PL_I64(u), PL_I64(u)),
-		    &row);
-		break;
-	case S_SUPERVISOR:
-		er = pl_db_one(db, a, &pl_chatlog_sql, L_GET_SUPERVISOR,
-		    PL_ARGS(PL_I64(t), PL_I64(id), PL_I64(u), PL_I64(u),
-		        PL_I64(u), PL_I64(u), PL_I64(u), PL_I64(t)),
 		    &row);
 		break;
 	case S_TENANT:

@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "audit.h"
 #include "change.h"
+#include "chat.h"
 #include "contact.h"
 #include "list.h"
 #include "valid.h"
@@ -103,16 +104,10 @@ enum {
 	" WHERE c.contact_id = ? AND c.tenant_id = ?"
 
 static const char *const stmts[C__MAX] = {
-	/* The same rule as the chat engine's (chat.c's K_SEE). */
-	[C_HISTORY] = HISTORY_COLS
-	" AND (c.agent_id = ?"
-	" OR EXISTS (SELECT 1 FROM offers o WHERE o.conversation_id = c.id"
-	" AND o.user_id = ? AND o.state IN ('open', 'rejected'))"
-	" OR EXISTS (SELECT 1 FROM chat_steps s WHERE s.conversation_id ="
-	" c.id AND s.by_user_id = ? AND s.kind = 'transferred')"
-	" OR EXISTS (SELECT 1 FROM department_agents da WHERE da.user_id = ?"
-	" AND da.department_id = c.department_id AND da.supervisor = 1))"
-	" ORDER BY c.created_at DESC, c.id DESC LIMIT 100",
+	/* The chat engine's rule (chat.h). */
+	[C_HISTORY] =
+	    HISTORY_COLS " AND " PL_CHAT_SEES_SQL
+	                 " ORDER BY c.created_at DESC, c.id DESC LIMIT 100",
 	[C_HISTORY_ADMIN] =
 	    HISTORY_COLS " ORDER BY c.created_at DESC, c.id DESC LIMIT 100",
 	[C_TENANT_LOCK] = "SELECT id FROM tenants WHERE id = ? FOR UPDATE",

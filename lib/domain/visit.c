@@ -23,7 +23,6 @@
 #include "crypto.h"
 #include "events.h"
 #include "log.h"
-#include "notify.h"
 #include "pl_json.h"
 #include "valid.h"
 #include "visit.h"
@@ -49,7 +48,9 @@ enum {
 };
 
 #define CONV_COLS                                                              \
-	"SELECT id, status, channel, ended_at IS NOT NULL, visitor_token_hash" \
+	"SELECT id, status, channel, ended_at IS NOT NULL, "                   \
+	"visitor_token_hash,"                                                  \
+	" IF(status = 'ongoing', COALESCE(agent_id, 0), 0)"                    \
 	" FROM conversations WHERE id = ? AND widget_id = ? AND tenant_id = ?"
 #define MSG_COLS                                                               \
 	"SELECT id, conversation_id, sender, body, COALESCE(client_id, ''),"   \
@@ -554,9 +555,6 @@ pl_visit_start(struct pl_db *db, struct pl_arena *a,
 	s.token_hash = pl_sha256_hex(a, token, strlen(token));
 	if ((er = pl_change_run(db, a, &who, start_fn, &s)) != PL_OK)
 		return er;
-	pl_notify_wake(pl_stream(a, PL_STREAM_TENANT, w->tenant_id));
-	if (s.seq != 0)
-		pl_notify_wake(pl_stream(a, PL_STREAM_CONV, s.id));
 	c->id = s.id;
 	c->status = "new";
 	c->channel = message ? "message" : "web";
@@ -603,6 +601,7 @@ conv_read(struct pl_db *db, struct pl_arena *a, const struct pl_visit_widget *w,
 	c->status = pl_row_str(&row, 1);
 	c->channel = pl_row_str(&row, 2);
 	c->ended = pl_row_i64(&row, 3) != 0;
+	c->holder = pl_row_i64(&row, 5);
 	return PL_OK;
 }
 
@@ -654,7 +653,7 @@ send_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	if ((er = msg_add(db, a, ch, s->w, c.id, s->client_id, s->body, false,
 	         s->m, NULL)) != PL_OK ||
 	    (er = pl_chat_visitor_message(
-	         db, a, ch, c.id, msg_json(a, s->m))) != PL_OK)
+	         db, a, ch, c.id, c.holder, msg_json(a, s->m))) != PL_OK)
 		return er;
 	s->created = true;
 	return PL_OK;
@@ -687,8 +686,6 @@ pl_visit_send(struct pl_db *db, struct pl_arena *a,
 		return er;
 	if ((er = pl_change_run(db, a, &who, send_fn, &s)) != PL_OK)
 		return er;
-	if (s.created)
-		pl_notify_wake(pl_stream(a, PL_STREAM_CONV, id));
 	*created = s.created;
 	return PL_OK;
 }
@@ -763,10 +760,6 @@ pl_visit_end(struct pl_db *db, struct pl_arena *a,
 	if ((er = pl_change_run(db, a, &who, end_fn, &e)) != PL_OK)
 		return er;
 	if (e.ended) {
-		pl_notify_wake(pl_stream(a, PL_STREAM_CONV, id));
-		if (e.withdrawn)
-			pl_notify_wake(
-			    pl_stream(a, PL_STREAM_TENANT, w->tenant_id));
 		c->ended = true;
 		if (e.withdrawn)
 			c->status = "closed";

@@ -99,6 +99,8 @@ struct pl_visit_conv {
 	const char *status; /* new ongoing resolved closed */
 	const char *channel;
 	bool        ended;
+	int64_t     holder; /* the agent holding it while ongoing, else 0 (for
+	                     * the engine; never shown to the visitor) */
 	const char *token;  /* only from pl_visit_start: shown once */
 	const char *cursor; /* the conversation's stream after the start */
 };

@@ -10,7 +10,6 @@
 #include <json-c/json.h>
 
 #include "arena.h"
-#include "buf.h"
 #include "config.h"
 #include "log.h"
 #include "mail.h"
@@ -98,16 +97,12 @@ pl_outbox_mail(struct pl_db *db, struct pl_arena *a, const char *idem,
     const char *text)
 {
 	struct json_object *p = json_object_new_object();
-	struct pl_buf       b;
 
 	pl_json_set_str(p, "to", to_addr);
 	pl_json_set_str(p, "to_name", to_name);
 	pl_json_set_str(p, "subject", subject);
 	pl_json_set_str(p, "text", text);
-	pl_buf_init(&b, a);
-	pl_json_write(&b, p);
-	json_object_put(p);
-	return pl_outbox_put(db, "email", idem, to_addr, pl_buf_cstr(&b));
+	return pl_outbox_put(db, "email", idem, to_addr, pl_json_text(a, p));
 }
 
 void

@@ -80,3 +80,14 @@ pl_json_write(struct pl_buf *b, struct json_object *v)
 			pl_buf_putc(b, (char)c);
 	}
 }
+
+const char *
+pl_json_text(struct pl_arena *a, struct json_object *v)
+{
+	struct pl_buf b;
+
+	pl_buf_init(&b, a);
+	pl_json_write(&b, v);
+	json_object_put(v);
+	return pl_buf_cstr(&b);
+}

@@ -4,6 +4,7 @@
 #define PL_PL_JSON_H
 
 struct json_object;
+struct pl_arena;
 struct pl_buf;
 
 /* Helpers to fill json objects (json-c takes ownership of new values). */
@@ -18,5 +19,7 @@ void pl_json_set_time(struct json_object *o, const char *k, const char *dt);
 void pl_json_set_time_ms(struct json_object *o, const char *k, const char *dt);
 /* JSON text of v with < > & U+2028 U+2029 escaped (safe in <script>). */
 void pl_json_write(struct pl_buf *b, struct json_object *v);
+/* The same text in the arena; puts v (the caller's last reference). */
+const char *pl_json_text(struct pl_arena *a, struct json_object *v);
 
 #endif

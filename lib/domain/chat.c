@@ -16,7 +16,6 @@
 #include <json-c/json.h>
 
 #include "arena.h"
-#include "buf.h"
 #include "change.h"
 #include "chat.h"
 #include "crypto.h"
@@ -403,17 +402,6 @@ fail(struct pl_errs *fe, enum pl_err er, const char *msg)
 	return er;
 }
 
-static const char *
-jtext(struct pl_arena *a, struct json_object *o)
-{
-	struct pl_buf b;
-
-	pl_buf_init(&b, a);
-	pl_json_write(&b, o);
-	json_object_put(o);
-	return pl_buf_cstr(&b);
-}
-
 /* One line of text for an SMS or a subject: controls become spaces, and at
  * most max bytes (cut on a character boundary). */
 static const char *
@@ -641,7 +629,7 @@ pl_chat_msg_json(struct pl_arena *a, const struct pl_chat_msg *m)
 static const char *
 msg_json(struct pl_arena *a, const struct pl_chat_msg *m, bool staff_view)
 {
-	return jtext(a, msg_obj(a, m, staff_view));
+	return pl_json_text(a, msg_obj(a, m, staff_view));
 }
 
 /* --- rows that every transition writes -------------------------------------
@@ -683,7 +671,7 @@ gone_json(struct pl_arena *a, int64_t id, const char *why, const char *by)
 	pl_json_set_i64(o, "conversation_id", id);
 	pl_json_set_str(o, "why", why);
 	pl_json_set_str(o, "by", by ? by : "");
-	return jtext(a, o);
+	return pl_json_text(a, o);
 }
 
 /* End the round's open offers (state: lost, withdrawn) and tell each of
@@ -728,7 +716,7 @@ sms(struct pl_db *db, struct pl_arena *a, struct pl_change *ch,
 	pl_json_set_str(o, "body", text);
 	pl_json_set_i64(o, "conversation_id", conv);
 	ch->queued = true;
-	return pl_outbox_put(db, "sms", idem, to, jtext(a, o));
+	return pl_outbox_put(db, "sms", idem, to, pl_json_text(a, o));
 }
 
 /*
@@ -790,7 +778,7 @@ offer_round(struct pl_db *db, struct pl_arena *a, struct pl_change *ch,
 	chat.offered = true;
 	chat.can_reject = can_reject;
 	o = pl_chat_json(&chat);
-	data = jtext(a, o);
+	data = pl_json_text(a, o);
 	text = pl_arena_printf(a,
 	    "Parley: new chat request from %s on %s. Open your console to "
 	    "accept it.",
@@ -853,7 +841,7 @@ tell_admin(struct pl_db *db, struct pl_arena *a, struct pl_change *ch,
 		    one_line(a, by, 80), name, cfg.base_url);
 	}
 	if ((er = ev(db, a, ch, PL_STREAM_TENANT, c->tenant_id, event,
-	         jtext(a, o))) != PL_OK)
+	         pl_json_text(a, o))) != PL_OK)
 		return er;
 	if ((er = pl_db_all(db, a, &pl_chat_sql, K_ADMINS,
 	         PL_ARGS(PL_I64(c->tenant_id)), &rows)) != PL_OK)
@@ -915,7 +903,8 @@ joined(struct pl_db *db, struct pl_arena *a, struct pl_change *ch,
 
 	pl_json_set_i64(o, "conversation_id", c->id);
 	pl_json_set_str(o, "agent", first);
-	return ev(db, a, ch, PL_STREAM_CONV, c->id, "chat.joined", jtext(a, o));
+	return ev(db, a, ch, PL_STREAM_CONV, c->id, "chat.joined",
+	    pl_json_text(a, o));
 }
 
 /* The chat, whole, to its (new) holder. */
@@ -930,7 +919,7 @@ assigned(struct pl_db *db, struct pl_arena *a, struct pl_change *ch,
 		return er;
 	chat.holder = true;
 	return ev(db, a, ch, PL_STREAM_USER, holder, "chat.assigned",
-	    jtext(a, pl_chat_json(&chat)));
+	    pl_json_text(a, pl_chat_json(&chat)));
 }
 
 /* --- reading ---------------------------------------------------------------
@@ -1216,7 +1205,7 @@ accept_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 		pl_json_set_i64(j, "agent_id", who->user_id);
 		pl_json_set_str(j, "agent", full);
 		if ((er = ev(db, a, ch, PL_STREAM_TENANT, c.tenant_id,
-		         "request.accepted", jtext(a, j))) != PL_OK)
+		         "request.accepted", pl_json_text(a, j))) != PL_OK)
 			return er;
 	}
 	audit(ch, &c, "accept",
@@ -1429,14 +1418,14 @@ transfer_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	pl_json_set_i64(j, "conversation_id", c.id);
 	pl_json_set_str(j, "to", first);
 	if ((er = ev(db, a, ch, PL_STREAM_CONV, c.id, "chat.transferred",
-	         jtext(a, j))) != PL_OK)
+	         pl_json_text(a, j))) != PL_OK)
 		return er;
 	j = json_object_new_object();
 	pl_json_set_i64(j, "conversation_id", c.id);
 	pl_json_set_str(j, "by", who->name);
 	pl_json_set_str(j, "to", to);
 	if ((er = ev(db, a, ch, PL_STREAM_TENANT, c.tenant_id,
-	         "chat.transferred", jtext(a, j))) != PL_OK)
+	         "chat.transferred", pl_json_text(a, j))) != PL_OK)
 		return er;
 	audit(ch, &c, "transfer",
 	    pl_arena_printf(a, "Transferred the chat of %s to %s", c.name, to));
@@ -1491,7 +1480,7 @@ resolve_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	pl_json_set_str(j, "status", "resolved");
 	pl_json_set_str(j, "by", "agent");
 	if ((er = ev(db, a, ch, PL_STREAM_CONV, c.id, "chat.ended",
-	         jtext(a, j))) != PL_OK ||
+	         pl_json_text(a, j))) != PL_OK ||
 	    (er = tell_admin(db, a, ch, &c, "resolved", c.round, who->name)) !=
 	        PL_OK)
 		return er;
@@ -1597,7 +1586,7 @@ reassign_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	pl_json_set_str(j, "by", who->name);
 	pl_json_set_str(j, "to", full);
 	if ((er = ev(db, a, ch, PL_STREAM_TENANT, c.tenant_id,
-	         "chat.reassigned", jtext(a, j))) != PL_OK)
+	         "chat.reassigned", pl_json_text(a, j))) != PL_OK)
 		return er;
 	audit(ch, &c, "reassign",
 	    pl_arena_printf(a, "Assigned the chat of %s to %s", c.name, full));
@@ -1653,7 +1642,7 @@ close_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	pl_json_set_i64(j, "conversation_id", c.id);
 	pl_json_set_str(j, "status", "closed");
 	pl_json_set_str(j, "by", who->name);
-	data = jtext(a, j);
+	data = pl_json_text(a, j);
 	if ((er = ev(db, a, ch, PL_STREAM_CONV, c.id, "chat.ended", data)) !=
 	        PL_OK ||
 	    (er = ev(db, a, ch, PL_STREAM_TENANT, c.tenant_id, "request.closed",
@@ -1815,7 +1804,7 @@ side_json(struct pl_arena *a, int64_t id, const char *side, int64_t upto,
 		pl_json_set_i64(o, "upto", upto);
 	if (name != NULL)
 		pl_json_set_str(o, "name", name);
-	return jtext(a, o);
+	return pl_json_text(a, o);
 }
 
 static enum pl_err
@@ -1963,7 +1952,7 @@ start_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	pl_json_set_str(j, "agent", who->name);
 	pl_json_set_str(j, "started_by", "agent");
 	if ((er = ev(db, a, ch, PL_STREAM_TENANT, c.tenant_id,
-	         "request.accepted", jtext(a, j))) != PL_OK)
+	         "request.accepted", pl_json_text(a, j))) != PL_OK)
 		return er;
 	audit(ch, &c, "reinitiate",
 	    pl_arena_printf(a, "Started a chat with %s", c.name));
@@ -2030,7 +2019,7 @@ pl_chat_visitor_ended(
 		pl_json_set_i64(j, "conversation_id", c.id);
 		pl_json_set_str(j, "by", "visitor");
 		return ev(db, a, ch, PL_STREAM_USER, c.agent, "chat.ended",
-		    jtext(a, j));
+		    pl_json_text(a, j));
 	}
 	return PL_OK;
 }

@@ -16,7 +16,6 @@
 #include <json-c/json.h>
 
 #include "arena.h"
-#include "buf.h"
 #include "change.h"
 #include "chat.h"
 #include "contact.h"
@@ -329,7 +328,6 @@ static const char *
 msg_json(struct pl_arena *a, const struct pl_visit_msg *m)
 {
 	struct json_object *o = json_object_new_object();
-	struct pl_buf       b;
 
 	pl_json_set_i64(o, "id", m->id);
 	pl_json_set_i64(o, "conversation_id", m->conversation_id);
@@ -337,10 +335,7 @@ msg_json(struct pl_arena *a, const struct pl_visit_msg *m)
 	pl_json_set_str(o, "body", m->body);
 	pl_json_set_str(o, "client_id", m->client_id);
 	pl_json_set_str(o, "created_at", m->created_at);
-	pl_buf_init(&b, a);
-	pl_json_write(&b, o);
-	json_object_put(o);
-	return pl_buf_cstr(&b);
+	return pl_json_text(a, o);
 }
 
 /* --- the writes ------------------------------------------------------------
@@ -402,7 +397,6 @@ request_json(struct pl_arena *a, const struct start_arg *s)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *d = NULL;
-	struct pl_buf       b;
 
 	pl_json_set_i64(o, "conversation_id", s->id);
 	pl_json_set_str(o, "channel", s->message ? "message" : "web");
@@ -420,10 +414,7 @@ request_json(struct pl_arena *a, const struct start_arg *s)
 	pl_json_set_str(o, "phone", s->f->phone_e164);
 	pl_json_set_str(o, "message", s->body);
 	pl_json_set_str(o, "created_at", iso_epoch(a, s->now));
-	pl_buf_init(&b, a);
-	pl_json_write(&b, o);
-	json_object_put(o);
-	return pl_buf_cstr(&b);
+	return pl_json_text(a, o);
 }
 
 static enum pl_err
@@ -704,7 +695,6 @@ end_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 {
 	struct end_arg     *e = arg;
 	struct json_object *o;
-	struct pl_buf       b;
 	const char         *data;
 	enum pl_err         er;
 
@@ -731,10 +721,7 @@ end_fn(struct pl_db *db, struct pl_arena *a, const struct pl_actor *who,
 	pl_json_set_i64(o, "conversation_id", e->id);
 	pl_json_set_str(o, "by", "visitor");
 	pl_json_set_str(o, "status", e->withdrawn ? "closed" : e->c->status);
-	pl_buf_init(&b, a);
-	pl_json_write(&b, o);
-	json_object_put(o);
-	data = pl_buf_cstr(&b);
+	data = pl_json_text(a, o);
 	if ((er = pl_change_event(db, a, ch,
 	         pl_stream(a, PL_STREAM_CONV, e->id), "chat.ended", data,
 	         NULL)) != PL_OK)

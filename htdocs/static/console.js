@@ -725,17 +725,13 @@
 			});
 	}
 
-	// The cursor first, then the lists: what changes in between arrives as
-	// an event, and applying one twice is harmless. The cursor comes from
-	// /api/events itself, so it names exactly the streams that poll follows.
+	// One read: the lists and the cursor of the streams /api/events follows
+	// (the same function picks them on both sides), taken before the lists
+	// were read, so what changes in between arrives as an event, and
+	// applying one twice is harmless.
 	function start() {
 		var n = ++pollN;
-		var cur = null;
-		return api('GET', '/events').then(function (r) {
-			if (r.status !== 200) throw new Error(String(r.status));
-			cur = r.data.cursor;
-			return api('GET', '/console');
-		}).then(function (r) {
+		return api('GET', '/console').then(function (r) {
 			if (r.status !== 200) throw new Error(String(r.status));
 			offers.clear();
 			ongoing.clear();
@@ -743,7 +739,7 @@
 			r.data.ongoing.forEach(function (c) { ongoing.set(Number(c.id), c); });
 			agents = r.data.agents || [];
 			depts = r.data.departments || [];
-			cursor = cur;
+			cursor = r.data.cursor;
 			renderLists();
 			root.setAttribute('data-ready', '1');
 			poll(n, 1000);

@@ -10,6 +10,7 @@
  * JSON. */
 /* SPDX-License-Identifier: MIT */
 #include "parley.h"
+#include "pick.h"
 #include "chatlog.h"
 #include "contact.h"
 
@@ -348,19 +349,6 @@ log_show(struct pl_req *rq, struct pl_resp *rs)
 	return PL_OK;
 }
 
-static struct json_object *
-agent_json(const struct pl_contact_agent *a)
-{
-	struct json_object *o = json_object_new_object();
-
-	pl_json_set_i64(o, "id", a->id);
-	pl_json_set_str(o, "first_name", a->first_name);
-	pl_json_set_str(o, "last_name", a->last_name);
-	pl_json_set_str(o, "email", a->email);
-	pl_json_set_str(o, "company", a->company);
-	return o;
-}
-
 /*
  * GET /chats, GET /api/chats [?q=&sort=&dir=&limit=&next=]
  * 200 the agent picker: items {id, first_name, last_name, email,
@@ -370,22 +358,11 @@ agent_json(const struct pl_contact_agent *a)
 static enum pl_err
 chats_index(struct pl_req *rq, struct pl_resp *rs)
 {
-	struct pl_contact_agent *av;
-	struct json_object      *items;
-	struct pl_list           l;
-	size_t                   n;
-	enum pl_err              er;
+	static const struct pl_pick_agents pick = { "Chats",
+		"Choose an agent to read the chats they held.", "/chats",
+		"/chats/", "View chats", NULL };
 
-	pl_resp_page(rs, "chatlog_agents", "Chats");
-	if ((er = pl_list_parse(rq, pl_contact_agent_sorts, &l)) != PL_OK ||
-	    (er = pl_contact_agent_list(
-	         pl_req_db(rq), rq->arena, &rq->who, &l, &av, &n)) != PL_OK)
-		return er;
-	items = json_object_new_array();
-	for (size_t i = 0; i < n; i++)
-		json_object_array_add(items, agent_json(&av[i]));
-	pl_list_reply(rq, rs, &l, items);
-	return PL_OK;
+	return pl_pick_agents_reply(rq, rs, &pick);
 }
 
 /*
@@ -416,6 +393,6 @@ chats_agent(struct pl_req *rq, struct pl_resp *rs)
 	tabs_view(rq, rs,
 	    pl_arena_printf(rq->arena, "/chats/%lld", (long long)a.id), 0,
 	    false, q.tab);
-	pl_resp_put(rs, "agent", agent_json(&a));
+	pl_resp_put(rs, "agent", pl_pick_agent(&a));
 	return list_reply(rq, rs, &q, false);
 }

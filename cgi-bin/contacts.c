@@ -7,6 +7,7 @@
  * lib/domain/contact.c; this file reads input and shapes the JSON. */
 /* SPDX-License-Identifier: MIT */
 #include "parley.h"
+#include "pick.h"
 #include "chat.h"
 #include "contact.h"
 #include "roster.h"
@@ -99,19 +100,6 @@ contact_json(struct pl_req *rq, const struct pl_contact *c)
 	return o;
 }
 
-static struct json_object *
-agent_json(const struct pl_contact_agent *a)
-{
-	struct json_object *o = json_object_new_object();
-
-	pl_json_set_i64(o, "id", a->id);
-	pl_json_set_str(o, "first_name", a->first_name);
-	pl_json_set_str(o, "last_name", a->last_name);
-	pl_json_set_str(o, "email", a->email);
-	pl_json_set_str(o, "company", a->company);
-	return o;
-}
-
 /* A contact's four fields as text: their shape only (strings, bounded, no
  * control characters); the rules are the domain's. */
 static void
@@ -155,7 +143,7 @@ query_agent(struct pl_req *rq, struct pl_contact_agent *a, bool *found)
 static enum pl_err
 contacts_index(struct pl_req *rq, struct pl_resp *rs)
 {
-	struct pl_contact_agent a, *av;
+	struct pl_contact_agent a;
 	struct pl_contact      *cv;
 	struct pl_list          l;
 	struct json_object     *items;
@@ -166,20 +154,17 @@ contacts_index(struct pl_req *rq, struct pl_resp *rs)
 	if ((er = query_agent(rq, &a, &found)) != PL_OK)
 		return er;
 	if (!found) {
-		pl_resp_page(rs, "contacts_agents", "Contacts");
-		if ((er = pl_list_parse(rq, pl_contact_agent_sorts, &l)) !=
-		        PL_OK ||
-		    (er = pl_contact_agent_list(pl_req_db(rq), rq->arena,
-		         &rq->who, &l, &av, &n)) != PL_OK)
-			return er;
-		items = json_object_new_array();
-		for (size_t i = 0; i < n; i++)
-			json_object_array_add(items, agent_json(&av[i]));
-		pl_list_reply(rq, rs, &l, items);
-		return PL_OK;
+		static const struct pl_pick_agents pick = { "Contacts",
+			"Contacts belong to the agents who talk with them. "
+			"Choose an agent to see their contact list.",
+			"/contacts", "/contacts?agent_id=", "View contact list",
+			"Agents are added on the Agents page; their contacts "
+			"show here." };
+
+		return pl_pick_agents_reply(rq, rs, &pick);
 	}
 	pl_resp_page(rs, "contacts_list", "Contacts");
-	json_object_object_add(pl_resp_view(rs), "agent", agent_json(&a));
+	json_object_object_add(pl_resp_view(rs), "agent", pl_pick_agent(&a));
 	pl_json_set_bool(pl_resp_view(rs), "picks_agent", picks_agent(rq));
 	if ((er = pl_list_parse(rq, pl_contact_sorts, &l)) != PL_OK ||
 	    (er = pl_contact_list(
@@ -255,7 +240,7 @@ form_page(struct pl_req *rq, struct pl_resp *rs,
 	pl_json_set_str(v, "action", "/contacts");
 	pl_json_set_str(v, "cancel", "/contacts");
 	if (a != NULL) {
-		json_object_object_add(v, "agent", agent_json(a));
+		json_object_object_add(v, "agent", pl_pick_agent(a));
 		pl_json_set_bool(v, "picks_agent", picks_agent(rq));
 		if (picks_agent(rq)) {
 			pl_json_set_str(v, "cancel",
